@@ -1,0 +1,50 @@
+# Maatpact: every set-up step on a fresh machine (Python 3.11+, no services needed).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DEMO_HOUSEHOLDS ?= 60
+export PYTHONPATH := src
+
+.PHONY: demo test test-sqlite test-postgres lint format e2e bench install migrate seed serve clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+var:
+	mkdir -p var
+
+migrate: $(STAMP) var
+	MAATPACT_DEMO=1 $(BIN)/maatpact migrate --noinput -v0
+
+seed: migrate
+	MAATPACT_DEMO=1 $(BIN)/maatpact seed --households $(DEMO_HOUSEHOLDS) --if-empty --no-progress
+
+demo: seed
+	@echo ""
+	@echo "Maatpact draait op http://127.0.0.1:8000 (stoppen met Ctrl-C)"
+	MAATPACT_DEMO=1 DEBUG=1 $(BIN)/maatpact runserver 127.0.0.1:8000
+
+# The whole suite on SQLite, and again on PostgreSQL when DATABASE_URL points at one.
+test: $(STAMP)
+	env -u DATABASE_URL $(BIN)/pytest -q -m "not e2e" -n 2
+	@if [ -n "$$DATABASE_URL" ]; then \
+		echo "== again on $$DATABASE_URL"; \
+		$(BIN)/pytest -q -m "not e2e"; \
+	fi
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix src tests bench
+	$(BIN)/ruff format src tests bench
+
+clean:
+	rm -rf $(VENV) var build src/*.egg-info

@@ -1,0 +1,1 @@
+"""Maatpact: werkinstrument van het Maatpact Hart van Brabant."""

@@ -1,0 +1,27 @@
+import uuid
+
+from asgiref.local import Local
+
+_local = Local()
+
+
+def current_request_id() -> str:
+    return getattr(_local, "request_id", "")
+
+
+class RequestIdMiddleware:
+    """Gives each request an id, so audit records of one request can be grouped."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request_id = request.headers.get("X-Request-ID", "")[:36] or str(uuid.uuid4())
+        _local.request_id = request_id
+        request.request_id = request_id
+        try:
+            response = self.get_response(request)
+        finally:
+            _local.request_id = ""
+        response["X-Request-ID"] = request_id
+        return response

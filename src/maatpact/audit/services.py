@@ -1,0 +1,128 @@
+"""Writing audit records. Call ``record`` inside the transaction of the change it logs."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import models, transaction
+from django.utils import timezone
+
+from .middleware import current_request_id
+from .models import AuditChain, AuditEvent
+
+Action = AuditEvent.Action
+
+
+def chain_key(household_id: int | None) -> str:
+    return f"hh:{household_id}" if household_id else "global"
+
+
+def compute_hash(event: AuditEvent) -> str:
+    parts = [
+        event.chain,
+        str(event.seq),
+        event.at.isoformat(),
+        str(event.actor_id or ""),
+        event.actor_role,
+        event.action,
+        event.object_type,
+        event.object_id,
+        str(event.household_id or ""),
+        event.request_id,
+        event.detail,
+        event.prev_hash,
+    ]
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
+def _describe(obj: Any) -> tuple[str, str]:
+    if isinstance(obj, models.Model):
+        return obj._meta.label_lower, str(obj.pk or "")
+    if isinstance(obj, tuple):
+        return obj[0], str(obj[1])
+    return str(obj), ""
+
+
+def record(
+    actor: Any,
+    action: str,
+    obj: Any,
+    *,
+    household_id: int | None = None,
+    detail: str = "",
+) -> AuditEvent:
+    """Append one record to the household's chain (locked briefly while appending).
+
+    ``obj`` is a model instance or a ``(type, id)`` tuple. ``detail`` may name fields,
+    never their values.
+    """
+    object_type, object_id = _describe(obj)
+    key = chain_key(household_id)
+    with transaction.atomic():
+        AuditChain.objects.get_or_create(key=key)
+        head = AuditChain.objects.select_for_update().get(key=key)
+        event = AuditEvent(
+            chain=key,
+            seq=head.last_seq + 1,
+            at=timezone.now(),
+            actor_id=getattr(actor, "pk", None) if actor is not None else None,
+            actor_role=getattr(actor, "role", "") or "",
+            action=action,
+            object_type=object_type,
+            object_id=object_id,
+            household_id=household_id,
+            request_id=current_request_id(),
+            detail=detail[:200],
+            prev_hash=head.last_hash,
+        )
+        event.hash = compute_hash(event)
+        event.save(force_insert=True)
+        head.last_seq = event.seq
+        head.last_hash = event.hash
+        head.save(update_fields=["last_seq", "last_hash"])
+    return event
+
+
+def record_many(
+    actor: Any, action: str, object_type: str, household_ids: Iterable[int], *, detail: str = ""
+) -> None:
+    """One record per household in a constant number of queries (lists of households).
+
+    Chain heads are locked in key order, so two lists never deadlock each other.
+    """
+    ids = sorted(set(household_ids))
+    if not ids:
+        return
+    keys = [chain_key(i) for i in ids]
+    now = timezone.now()
+    request_id = current_request_id()
+    with transaction.atomic():
+        AuditChain.objects.bulk_create([AuditChain(key=k) for k in keys], ignore_conflicts=True)
+        heads = {
+            h.key: h
+            for h in AuditChain.objects.select_for_update().filter(key__in=keys).order_by("key")
+        }
+        events = []
+        for household_id, key in zip(ids, keys, strict=True):
+            head = heads[key]
+            event = AuditEvent(
+                chain=key,
+                seq=head.last_seq + 1,
+                at=now,
+                actor_id=getattr(actor, "pk", None),
+                actor_role=getattr(actor, "role", "") or "",
+                action=action,
+                object_type=object_type,
+                object_id=str(household_id),
+                household_id=household_id,
+                request_id=request_id,
+                detail=detail[:200],
+                prev_hash=head.last_hash,
+            )
+            event.hash = compute_hash(event)
+            head.last_seq, head.last_hash = event.seq, event.hash
+            events.append(event)
+        AuditEvent.objects.bulk_create(events)
+        AuditChain.objects.bulk_update(list(heads.values()), ["last_seq", "last_hash"])

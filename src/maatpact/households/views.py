@@ -1,0 +1,223 @@
+"""Household pages. Thin: policies decide access, services write, selectors read."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from maatpact.accounts import policies
+from maatpact.accounts.models import Role
+from maatpact.audit.services import Action, record, record_many
+from maatpact.common.forms import apply_validation_error
+from maatpact.common.registry import panels
+
+from . import selectors, services
+from .forms import HandoverForm, IntakeForm, MemberFormSet, ProcessingBasisForm, StatusForm
+from .models import Household, ProcessingBasis
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    role = request.user.role
+    if role == Role.REGISSEUR:
+        return redirect("households:worklist")
+    if role == Role.TEAMLEIDER:
+        return redirect("households:overview")
+    if role == Role.PROGRAMMATEAM:
+        return redirect("households:region")
+    if role == Role.BEHEERDER:
+        return redirect("admin:index")
+    return render(request, "households/start.html")
+
+
+@login_required
+def worklist(request: HttpRequest) -> HttpResponse:
+    if request.user.role not in (Role.REGISSEUR, Role.TEAMLEIDER):
+        raise Http404
+    households = list(selectors.my_households(request.user).prefetch_related("members"))
+    record_many(
+        request.user,
+        Action.VIEW,
+        "households.household",
+        [h.pk for h in households],
+        detail="werklijst",
+    )
+    return render(
+        request,
+        "households/worklist.html",
+        {
+            "households": households,
+            "items": selectors.worklist_items(request.user),
+        },
+    )
+
+
+@login_required
+def detail(request: HttpRequest, number: str) -> HttpResponse:
+    household, full = policies.get_visible_household(request.user, number)
+    record(
+        request.user,
+        Action.VIEW,
+        household,
+        household_id=household.pk,
+        detail="volledig" if full else "gepseudonimiseerd",
+    )
+    context = {"household": household, "full": full, "panels": []}
+    for panel in panels():
+        if panel.personal and not full:
+            continue
+        panel_context = panel.context(request, household, full)
+        if panel_context is not None:
+            context["panels"].append(
+                {"template": panel.template, "key": panel.key, **panel_context}
+            )
+    context["can_hand_over"] = policies.can_hand_over(request.user, household)
+    context["can_change_status"] = full and policies.can_change_status(request.user, household)
+    if context["can_change_status"]:
+        context["status_form"] = StatusForm()
+    return render(request, "households/detail.html", context)
+
+
+@login_required
+def intake(request: HttpRequest) -> HttpResponse:
+    if not policies.can_register_household(request.user):
+        raise Http404
+    form = IntakeForm(request.POST or None, user=request.user)
+    formset = MemberFormSet(request.POST or None, prefix="lid")
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        members = [services.MemberData(**f.cleaned_data) for f in formset.forms if f.cleaned_data]
+        try:
+            household = services.register_household(
+                request.user, members=members, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, f"Huishouden {household.number} is aangemeld.")
+            return redirect("households:detail", number=household.number)
+    return render(request, "households/intake.html", {"form": form, "formset": formset})
+
+
+@login_required
+@require_POST
+def change_status(request: HttpRequest, number: str) -> HttpResponse:
+    household = policies.get_full_household(request.user, number)
+    form = StatusForm(request.POST)
+    if form.is_valid():
+        try:
+            services.change_status(
+                request.user,
+                household,
+                form.cleaned_data["status"],
+                reason=form.cleaned_data["reason"],
+                cohort=form.cleaned_data["cohort"],
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, "De status is gewijzigd.")
+    else:
+        messages.error(request, "Kies een geldige status.")
+    return redirect("households:detail", number=number)
+
+
+@login_required
+def handover(request: HttpRequest, number: str) -> HttpResponse:
+    household = policies.get_full_household(request.user, number)
+    if not policies.can_hand_over(request.user, household):
+        raise Http404
+    form = HandoverForm(request.POST or None, household=household)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.hand_over(
+                request.user,
+                household,
+                form.cleaned_data["coordinator"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, "De regie is overgedragen.")
+            return redirect("households:detail", number=number)
+    return render(
+        request,
+        "households/handover.html",
+        {
+            "household": household,
+            "form": form,
+            "current": selectors.current_coordinator(household),
+            "history": selectors.household_assignments(household),
+        },
+    )
+
+
+@login_required
+def add_basis(request: HttpRequest, number: str) -> HttpResponse:
+    household = policies.get_full_household(request.user, number)
+    form = ProcessingBasisForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_processing_basis(request.user, household, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, "De grondslag is vastgelegd.")
+            return redirect("households:detail", number=number)
+    return render(request, "households/basis_form.html", {"household": household, "form": form})
+
+
+@login_required
+@require_POST
+def withdraw_basis(request: HttpRequest, number: str, pk: int) -> HttpResponse:
+    household = policies.get_full_household(request.user, number)
+    basis = get_object_or_404(ProcessingBasis, pk=pk, household=household)
+    try:
+        services.withdraw_basis(request.user, basis)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, "De toestemming is ingetrokken; delen stopt direct.")
+    return redirect("households:detail", number=number)
+
+
+@login_required
+def overview(request: HttpRequest) -> HttpResponse:
+    if not policies.can_view_municipality_overview(request.user):
+        raise Http404
+    status = request.GET.get("status", "")
+    if status not in Household.Status.values:
+        status = ""
+    page = Paginator(selectors.overview_households(request.user, status=status), 50).get_page(
+        request.GET.get("pagina")
+    )
+    return render(
+        request,
+        "households/overview.html",
+        {
+            "summary": selectors.municipality_overview(request.user),
+            "page": page,
+            "status": status,
+            "statuses": Household.Status.choices,
+        },
+    )
+
+
+@login_required
+def region(request: HttpRequest) -> HttpResponse:
+    """The regional team's pseudonymised list: numbers, municipality, status, cohort."""
+    if request.user.role != Role.PROGRAMMATEAM:
+        raise Http404
+    qs = policies.visible_households(request.user).select_related("municipality", "cohort")
+    municipality = request.GET.get("gemeente", "")
+    if municipality.isdigit():
+        qs = qs.filter(municipality_id=int(municipality))
+    page = Paginator(qs.order_by("number"), 50).get_page(request.GET.get("pagina"))
+    return render(request, "households/region.html", {"page": page})

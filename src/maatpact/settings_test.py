@@ -1,0 +1,12 @@
+"""Test settings: the normal settings with a fixed key and fast hashing."""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-only-not-secret")
+
+from maatpact.settings import *  # noqa: E402,F403
+from maatpact.settings import MIDDLEWARE  # noqa: E402
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+MIDDLEWARE = list(MIDDLEWARE)

@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from maatpact.households import views as household_views
+
+urlpatterns = [
+    path("", household_views.home, name="home"),
+    path("inloggen/", auth_views.LoginView.as_view(), name="login"),
+    path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("beheer/", admin.site.urls),
+    path("", include("maatpact.households.urls")),
+]

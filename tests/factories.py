@@ -1,0 +1,76 @@
+"""Plain factory functions for tests: explicit, no magic, synthetic data only."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date
+
+from maatpact.accounts.models import Role, User
+from maatpact.households import services
+from maatpact.households.models import Household
+from maatpact.regions.models import Municipality, Organisation
+
+_seq = itertools.count(1)
+
+
+def municipality(name: str = "Tilburg") -> Municipality:
+    return Municipality.objects.get(name=name)
+
+
+def organisation(
+    name: str = "Zorgverzekeraar Test (fictief)", kind: str = "zorgverzekeraar"
+) -> Organisation:
+    return Organisation.objects.get_or_create(name=name, defaults={"kind": kind})[0]
+
+
+def user(role: str = Role.REGISSEUR, municipality_name: str | None = "Tilburg", **extra) -> User:
+    n = next(_seq)
+    mun = (
+        municipality(municipality_name)
+        if municipality_name and role in (Role.REGISSEUR, Role.TEAMLEIDER)
+        else None
+    )
+    if role == Role.FINANCIER and "organisation" not in extra:
+        extra["organisation"] = organisation()
+    return User.objects.create_user(
+        username=f"{role}{n}",
+        password="x",
+        role=role,
+        municipality=mun,
+        first_name=f"Test{n}",
+        last_name=role.capitalize(),
+        **extra,
+    )
+
+
+def household(
+    coordinator: User, *, members: list[services.MemberData] | None = None, bsn: str = "", **fields
+) -> Household:
+    """Register a household through the real intake service."""
+    n = next(_seq)
+    members = members or [
+        services.MemberData(
+            first_name=f"Fictief{n}",
+            last_name=f"Achternaam{n}",
+            date_of_birth=date(1985, 3, 4),
+            role="aanvrager",
+            bsn=bsn,
+        ),
+        services.MemberData(
+            first_name=f"Kind{n}",
+            last_name=f"Achternaam{n}",
+            date_of_birth=date(2015, 6, 1),
+            role="kind",
+        ),
+    ]
+    defaults = dict(street="Teststraat", house_number=str(n), postcode="5038 AB", city="Tilburg")
+    defaults.update(fields)
+    return services.register_household(
+        coordinator, municipality=coordinator.municipality, members=members, **defaults
+    )
+
+
+# Valid synthetic BSNs (elfproef) for tests.
+VALID_BSN = "111222333"
+VALID_BSN_2 = "123456782"
+INVALID_BSN = "123456789"

@@ -1,0 +1,118 @@
+from django.urls import reverse
+
+from maatpact.households.models import Household, Member
+from tests import factories
+from tests.conftest import login
+
+
+def _intake_data(municipality_id, **overrides):
+    data = {
+        "municipality": municipality_id,
+        "street": "Heuvelring",
+        "house_number": "12",
+        "postcode": "5038 CD",
+        "city": "Tilburg",
+        "coordinator": "",
+        "lid-TOTAL_FORMS": "2",
+        "lid-INITIAL_FORMS": "0",
+        "lid-MIN_NUM_FORMS": "1",
+        "lid-MAX_NUM_FORMS": "20",
+        "lid-0-first_name": "Fictief",
+        "lid-0-last_name": "Voorbeeld",
+        "lid-0-date_of_birth": "1984-02-03",
+        "lid-0-role": "aanvrager",
+        "lid-0-bsn": factories.VALID_BSN_2,
+        "lid-1-first_name": "Kind",
+        "lid-1-last_name": "Voorbeeld",
+        "lid-1-date_of_birth": "2016-05-06",
+        "lid-1-role": "kind",
+        "lid-1-bsn": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_intake_page_creates_household(client, coordinator):
+    login(client, coordinator)
+    response = client.post(reverse("households:intake"), _intake_data(coordinator.municipality_id))
+    household = Household.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("households:detail", args=[household.number])
+    assert household.members.count() == 2
+
+
+def test_intake_invalid_bsn_shows_dutch_error_and_writes_nothing(client, coordinator):
+    login(client, coordinator)
+    response = client.post(
+        reverse("households:intake"),
+        _intake_data(coordinator.municipality_id, **{"lid-1-bsn": "123456789"}),
+    )
+    assert response.status_code == 200
+    assert "elfproef" in response.content.decode()
+    assert Household.objects.count() == 0 and Member.objects.count() == 0
+
+
+def test_intake_missing_required_field(client, coordinator):
+    login(client, coordinator)
+    response = client.post(
+        reverse("households:intake"), _intake_data(coordinator.municipality_id, street="")
+    )
+    assert "Dit veld is vereist" in response.content.decode()
+    assert Household.objects.count() == 0
+
+
+def test_intake_unknown_municipality(client, coordinator):
+    login(client, coordinator)
+    response = client.post(reverse("households:intake"), _intake_data(999999))
+    assert "Onbekende gemeente" in response.content.decode()
+    assert Household.objects.count() == 0
+
+
+def test_intake_other_municipality_is_unknown(client, coordinator):
+    goirle = factories.municipality("Goirle")
+    login(client, coordinator)
+    response = client.post(reverse("households:intake"), _intake_data(goirle.pk))
+    assert "Onbekende gemeente" in response.content.decode()
+    assert Household.objects.count() == 0
+
+
+def test_disallowed_status_transition_shows_message(client, coordinator, household):
+    login(client, coordinator)
+    response = client.post(
+        reverse("households:status", args=[household.number]), {"status": "actief"}, follow=True
+    )
+    assert "geen toegestane stap" in response.content.decode()
+    household.refresh_from_db()
+    assert household.status == "aangemeld"
+
+
+def test_handover_page(client, team_lead, household, other_coordinator):
+    login(client, team_lead)
+    response = client.post(
+        reverse("households:handover", args=[household.number]),
+        {"coordinator": other_coordinator.pk, "reason": "Zwangerschapsverlof"},
+    )
+    assert response.status_code == 302
+    assert household.assignments.get(ended_at__isnull=True).coordinator == other_coordinator
+
+
+def test_handover_without_reason_shows_error(client, team_lead, household, other_coordinator):
+    login(client, team_lead)
+    response = client.post(
+        reverse("households:handover", args=[household.number]),
+        {"coordinator": other_coordinator.pk, "reason": ""},
+    )
+    assert "Dit veld is vereist" in response.content.decode()
+    assert household.assignments.count() == 1
+
+
+def test_login_page_is_dutch(client):
+    html = client.get(reverse("login")).content.decode()
+    assert "Inloggen" in html and 'lang="nl"' in html
+
+
+def test_english_available(client, coordinator):
+    from django.utils import translation
+
+    with translation.override("en"):
+        assert translation.get_language() == "en"
