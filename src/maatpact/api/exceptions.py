@@ -1,0 +1,35 @@
+"""Service errors become machine-readable 400s with field errors."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+
+def to_drf_validation_error(exc: DjangoValidationError) -> exceptions.ValidationError:
+    if hasattr(exc, "error_dict"):
+        detail = {
+            ("non_field_errors" if field == "__all__" else field): [
+                str(m) for e in errors for m in e.messages
+            ]
+            for field, errors in exc.error_dict.items()
+        }
+    else:
+        detail = {"non_field_errors": [str(m) for m in exc.messages]}
+    return exceptions.ValidationError(detail)
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, DjangoValidationError):
+        exc = to_drf_validation_error(exc)
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied(str(exc) or None)
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    if response.status_code == status.HTTP_404_NOT_FOUND:
+        response.data = {"detail": "Niet gevonden."}
+    return Response(response.data, status=response.status_code, headers=response.headers)
