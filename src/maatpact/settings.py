@@ -64,7 +64,10 @@ INSTALLED_APPS = [
     "maatpact.accounts",
     "maatpact.audit",
     "maatpact.households",
+    "maatpact.assessments",
     "maatpact.plans",
+    "maatpact.provisions",
+    "maatpact.obstacles",
     "maatpact.api",
 ]
 

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ProvisionsConfig(AppConfig):
+    name = "maatpact.provisions"
+    verbose_name = "Voorzieningen"
