@@ -169,12 +169,16 @@ def can_view_municipality_overview(user: User) -> bool:
     return user.is_authenticated and user.role == Role.TEAMLEIDER
 
 
-def eligible_coordinators(household: Household) -> QuerySet:
+def eligible_coordinators_in(municipality_id: int | None) -> QuerySet:
     from maatpact.accounts.models import User
 
     return User.objects.filter(
-        role=Role.REGISSEUR, municipality_id=household.municipality_id, is_active=True
+        role=Role.REGISSEUR, municipality_id=municipality_id, is_active=True
     ).order_by("last_name", "first_name")
+
+
+def eligible_coordinators(household: Household) -> QuerySet:
+    return eligible_coordinators_in(household.municipality_id)
 
 
 def can_see_case_lists(user: User) -> bool:
