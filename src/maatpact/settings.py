@@ -217,4 +217,8 @@ MAATPACT = {
     "SELECTION_MIN_DOMAINS": int(os.environ.get("MAATPACT_SELECTION_MIN_DOMAINS", "3")),
     "SELECTION_MIN_LAWS": int(os.environ.get("MAATPACT_SELECTION_MIN_LAWS", "2")),
     "WORKLIST_PAGE_SIZE": 50,
+    # Assessments and the plan: a re-assessment is due this many days after the last one
+    # (default about 3 months); the worklist shows items due within the look-ahead.
+    "REASSESSMENT_INTERVAL_DAYS": int(os.environ.get("MAATPACT_REASSESSMENT_DAYS", "91")),
+    "WORKLIST_LOOKAHEAD_DAYS": int(os.environ.get("MAATPACT_WORKLIST_LOOKAHEAD_DAYS", "14")),
 }
