@@ -7,7 +7,9 @@ from django import forms
 from .loader import LEVEL_NAMES
 from .models import Domain
 
-SCORE_CHOICES = [("", "Niet gescoord")] + [(str(n), f"{n} {name}") for n, name in LEVEL_NAMES.items()]
+SCORE_CHOICES = [("", "Niet gescoord")] + [
+    (str(n), f"{n} {name}") for n, name in LEVEL_NAMES.items()
+]
 
 
 class DateInput(forms.DateInput):
@@ -53,8 +55,11 @@ class AssessmentForm(forms.Form):
                 choices=SCORE_CHOICES,
                 required=False,
                 initial=str(score) if score else "",
-                error_messages={"invalid_choice": "Een score is een heel getal van 1 tot en met 5."},
-                help_text="Vorige meting: " + (f"{score} {LEVEL_NAMES[score]}" if score else "geen"),
+                error_messages={
+                    "invalid_choice": "Een score is een heel getal van 1 tot en met 5."
+                },
+                help_text="Vorige meting: "
+                + (f"{score} {LEVEL_NAMES[score]}" if score else "geen"),
             )
             self.fields[f"note_{domain.code}"] = forms.CharField(
                 label=f"Toelichting {domain.name}",
@@ -69,6 +74,9 @@ class AssessmentForm(forms.Form):
 
     def scores(self) -> dict[str, tuple[str, str]]:
         return {
-            d.code: (self.cleaned_data.get(f"score_{d.code}", ""), self.cleaned_data.get(f"note_{d.code}", ""))
+            d.code: (
+                self.cleaned_data.get(f"score_{d.code}", ""),
+                self.cleaned_data.get(f"note_{d.code}", ""),
+            )
             for d in self.domains
         }

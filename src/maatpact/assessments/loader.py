@@ -62,7 +62,8 @@ def validate(data: dict[str, Any]) -> None:
         levels = domain.get("levels")
         if not isinstance(levels, list) or len(levels) != 5 or not all(levels):
             raise ValidationError(
-                f"Leefgebied '{code}' moet precies vijf niveauomschrijvingen hebben (1 tot en met 5)."
+                f"Leefgebied '{code}' moet precies vijf niveauomschrijvingen hebben "
+                "(1 tot en met 5)."
             )
 
 
@@ -103,7 +104,9 @@ def load_instrument(
         from .models import Assessment, Domain, Instrument, LevelDescription
     validate(data)
     with transaction.atomic():
-        existing = Instrument.objects.filter(code=data["code"], version=str(data["version"])).first()
+        existing = Instrument.objects.filter(
+            code=data["code"], version=str(data["version"])
+        ).first()
         if existing is not None:
             if _same(existing, data, Domain, LevelDescription):
                 return existing, False

@@ -34,7 +34,9 @@ def current_instrument(kind: str) -> Instrument | None:
         Instrument.objects.filter(kind=kind, active=True)
         .order_by("-pk")
         .prefetch_related(
-            Prefetch("domains", queryset=Domain.objects.order_by("order").prefetch_related("levels"))
+            Prefetch(
+                "domains", queryset=Domain.objects.order_by("order").prefetch_related("levels")
+            )
         )
         .first()
     )
@@ -46,7 +48,9 @@ def household_assessments(household: Household) -> list[Assessment]:
         Assessment.objects.filter(household=household)
         .select_related("instrument", "member", "assessed_by")
         .prefetch_related(
-            Prefetch("scores", queryset=Score.objects.select_related("domain").order_by("domain__order"))
+            Prefetch(
+                "scores", queryset=Score.objects.select_related("domain").order_by("domain__order")
+            )
         )
         .order_by("assessed_on", "pk")
     )
@@ -54,9 +58,7 @@ def household_assessments(household: Household) -> list[Assessment]:
 
 def adult_members(household: Household, on: date) -> list[Member]:
     return [
-        m
-        for m in household.members.order_by("date_of_birth")
-        if age_on(m.date_of_birth, on) >= 18
+        m for m in household.members.order_by("date_of_birth") if age_on(m.date_of_birth, on) >= 18
     ]
 
 
@@ -144,7 +146,10 @@ def trajectories(
                 line = lines.get(score.domain.code)
                 if line is None:
                     line = lines[score.domain.code] = DomainLine(
-                        score.domain.code, score.domain.name, score.domain.order, [None] * len(items)
+                        score.domain.code,
+                        score.domain.name,
+                        score.domain.order,
+                        [None] * len(items),
                     )
                 # The newest version names the line.
                 line.name, line.order = score.domain.name, score.domain.order
@@ -200,7 +205,9 @@ def reassessment_due(user: User, today: date) -> list[WorklistItem]:
         policies.worklist_households(user)
         .filter(status__in=[Household.Status.GESELECTEERD, Household.Status.ACTIEF])
         .annotate(
-            last_assessed=Max("assessments__assessed_on", filter=Q(assessments__member__isnull=True))
+            last_assessed=Max(
+                "assessments__assessed_on", filter=Q(assessments__member__isnull=True)
+            )
         )
         .values_list("number", "registered_on", "selected_on", "last_assessed")
     )

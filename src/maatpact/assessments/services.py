@@ -73,7 +73,9 @@ def record_assessment(
             }
         )
     if assessed_on is None or assessed_on > timezone.localdate():
-        raise ValidationError({"assessed_on": "De datum van de meting mag niet in de toekomst liggen."})
+        raise ValidationError(
+            {"assessed_on": "De datum van de meting mag niet in de toekomst liggen."}
+        )
     if member is not None:
         if member.household_id != household.pk:
             raise ValidationError({"member": "Dit gezinslid hoort niet bij dit huishouden."})
@@ -86,7 +88,9 @@ def record_assessment(
     else:
         own_rating = _whole_number(own_rating)
         if own_rating is None or not 1 <= own_rating <= 10:
-            raise ValidationError({"own_rating": "Het eigen cijfer is een heel getal van 1 tot en met 10."})
+            raise ValidationError(
+                {"own_rating": "Het eigen cijfer is een heel getal van 1 tot en met 10."}
+            )
 
     domains = {d.code: d for d in instrument.domains.all()}
     unknown = sorted(set(scores) - set(domains))
@@ -110,7 +114,10 @@ def record_assessment(
     if not rows:
         raise ValidationError({"scores": "Scoor ten minste één leefgebied."})
     if Assessment.objects.filter(
-        household=household, member=member, instrument__code=instrument.code, assessed_on=assessed_on
+        household=household,
+        member=member,
+        instrument__code=instrument.code,
+        assessed_on=assessed_on,
     ).exists():
         raise ValidationError(
             {"assessed_on": "Op deze datum is al een meting vastgelegd voor dezelfde persoon."}

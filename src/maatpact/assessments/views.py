@@ -69,7 +69,13 @@ def new(request: HttpRequest, number: str) -> HttpResponse:
             messages.success(request, "De meting is vastgelegd.")
             return redirect(f"{household_url(number)}#paneel-assessments")
     else:
-        record(request.user, Action.VIEW, household, household_id=household.pk, detail="metingformulier")
+        record(
+            request.user,
+            Action.VIEW,
+            household,
+            household_id=household.pk,
+            detail="metingformulier",
+        )
     return render(
         request,
         "assessments/form.html",
@@ -107,8 +113,12 @@ def overview(request: HttpRequest, number: str) -> HttpResponse:
     return render(
         request,
         "assessments/overview.html",
-        {"household": household, "full": full, "trajectories": items,
-         "can_assess": full and policies.can_work_on_case(request.user, household)},
+        {
+            "household": household,
+            "full": full,
+            "trajectories": items,
+            "can_assess": full and policies.can_work_on_case(request.user, household),
+        },
     )
 
 
@@ -120,7 +130,9 @@ def chart(request: HttpRequest, number: str, key: str) -> HttpResponse:
     trajectory = selectors.trajectory_for(household, key, full=full)
     if trajectory is None:
         raise Http404("Geen metingen.")
-    record(request.user, Action.VIEW, household, household_id=household.pk, detail="grafiek metingen")
+    record(
+        request.user, Action.VIEW, household, household_id=household.pk, detail="grafiek metingen"
+    )
     response = HttpResponse(trajectory_png(trajectory), content_type="image/png")
     response["Cache-Control"] = "private, no-store"
     return response

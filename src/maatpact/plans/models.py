@@ -116,6 +116,16 @@ class Action(models.Model):
     def __str__(self) -> str:
         return self.what[:60]
 
+    @property
+    def is_overdue(self) -> bool:
+        from django.utils import timezone
+
+        return (
+            self.due_on is not None
+            and self.status in self.OPEN_STATUSES
+            and self.due_on < timezone.localdate()
+        )
+
 
 class PlanChange(models.Model):
     """One versioned change of the plan, a goal or an action: who, when, old -> new per field.
@@ -153,3 +163,14 @@ class PlanChange(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["plan", "version"], name="plan_change_version"),
         ]
+
+    @property
+    def labelled_diff(self) -> list[tuple[str, list[str]]]:
+        """The diff with each field's Dutch label, for the history page."""
+        model = {"plan": Plan, "doel": Goal, "actie": Action}[self.subject]
+        labels = {
+            f.name: str(f.verbose_name)
+            for f in model._meta.get_fields()
+            if hasattr(f, "verbose_name")
+        }
+        return [(labels.get(name, name), values) for name, values in self.diff.items()]
