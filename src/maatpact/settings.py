@@ -198,6 +198,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several models have a field "status" with different choices: name each enum.
+    "ENUM_NAME_OVERRIDES": {
+        "HouseholdStatusEnum": "maatpact.households.models.Household.Status",
+        "GoalStatusEnum": "maatpact.plans.models.Goal.Status",
+        "ActionStatusEnum": "maatpact.plans.models.Action.Status",
+    },
 }
 
 # Logging: never personal data; only ids, actions and request ids.

@@ -209,6 +209,13 @@ def get_case_household(user: User, number: str) -> Household:
     return household
 
 
+def case_households(user: User) -> QuerySet[Household]:
+    """Households whose case content the user may change (see :func:`can_work_on_case`)."""
+    if not user.is_authenticated or user.role not in (Role.REGISSEUR, Role.TEAMLEIDER):
+        return _households().none()
+    return full_access_households(user)
+
+
 def worklist_households(user: User) -> QuerySet[Household]:
     """Households whose due items appear on the user's worklist: a coordinator's own."""
     if not user.is_authenticated or user.role != Role.REGISSEUR:
