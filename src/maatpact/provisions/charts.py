@@ -13,7 +13,7 @@ from .models import Provision
 
 
 def timeline_png(provisions: list[Provision], entry: date, today: date) -> bytes:
-    height = 0.8 + 0.32 * max(1, len(provisions))
+    height = 1.6 + 0.32 * max(1, len(provisions))
     figure = Figure(figsize=(9, height))
     ax = figure.add_subplot(1, 1, 1)
     labels = []
@@ -40,5 +40,4 @@ def timeline_png(provisions: list[Provision], entry: date, today: date) -> bytes
     ax.tick_params(axis="x", labelsize=8)
     ax.grid(axis="x", color="#dddddd")
     ax.set_title("Voorzieningen door de tijd (ruit = eenmalig)", fontsize=10)
-    figure.tight_layout()
     return png(figure)
