@@ -104,7 +104,10 @@ def test_before_and_during_the_programme(household, orgs):
     result = selectors.cost_before_and_during(household, date(2025, 12, 31))
     assert result.entry == date(2025, 7, 1)
     assert result.before == {orgs["gemeente"].pk: Decimal("12000.00")}  # 12 full months
-    assert result.during == {orgs["gemeente"].pk: Decimal("3000.00"), orgs["woco"].pk: Decimal("250.00")}
+    assert result.during == {
+        orgs["gemeente"].pk: Decimal("3000.00"),
+        orgs["woco"].pk: Decimal("250.00"),
+    }
     assert result.during_days == 184  # 1 Jul - 31 Dec
     # 3000 * 365 / 184 = 5951.086.. ; 250 * 365 / 184 = 495.923..
     assert result.during_per_year == {

@@ -164,7 +164,9 @@ def test_api_bad_input_is_400_with_field_errors(household, coordinator, zvk, ove
     assert not Provision.objects.exists()
 
 
-def test_api_outsiders(household, coordinator, other_coordinator, goirle_team_lead, analyst, regional, zvk):
+def test_api_outsiders(
+    household, coordinator, other_coordinator, goirle_team_lead, analyst, regional, zvk
+):
     api(coordinator).post("/api/v1/provisions/", _body(household, zvk), format="json")
     pk = Provision.objects.get().pk
     for user in (other_coordinator, goirle_team_lead, analyst, regional):
