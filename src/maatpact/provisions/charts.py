@@ -29,7 +29,7 @@ def timeline_png(provisions: list[Provision], entry: date, today: date) -> bytes
                 color=BLUE if p.ends_on is None or p.ends_on >= today else "#7f9fb3",
                 height=0.6,
             )
-        labels.append(f"{p.description[:40]} ({p.financier.name[:28]})")
+        labels.append(f"{p.description[:40]} ({p.financier.name[:40]})")
     ax.axvline(date2num(entry), color="#b00020", linestyle="--", linewidth=1.5)
     ax.text(date2num(entry), -0.9, " start Maatpact", color="#b00020", fontsize=8, va="bottom")
     ax.set_yticks(range(len(provisions)))
