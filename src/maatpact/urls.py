@@ -14,4 +14,7 @@ urlpatterns = [
     path("beheer/", admin.site.urls),
     path("api/v1/", include("maatpact.api.urls")),
     path("", include("maatpact.households.urls")),
+    path("", include("maatpact.assessments.urls")),
+    path("", include("maatpact.plans.urls")),
+    path("", include("maatpact.provisions.urls")),
 ]
