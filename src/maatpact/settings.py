@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "maatpact.plans",
     "maatpact.provisions",
     "maatpact.obstacles",
+    "maatpact.learning",
     "maatpact.api",
 ]
 
