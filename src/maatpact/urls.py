@@ -12,4 +12,6 @@ urlpatterns = [
     path("beheer/", admin.site.urls),
     path("api/v1/", include("maatpact.api.urls")),
     path("", include("maatpact.households.urls")),
+    path("", include("maatpact.obstacles.urls")),
+    path("", include("maatpact.learning.urls")),
 ]

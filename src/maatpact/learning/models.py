@@ -103,7 +103,9 @@ class ApproachChange(models.Model):
     changed_on = models.DateField("ingegaan op")
     title = models.CharField("wijziging", max_length=200)
     description = models.TextField("wat is er veranderd en waarom")
-    lessons = models.ManyToManyField(Lesson, verbose_name="naar aanleiding van", related_name="changes")
+    lessons = models.ManyToManyField(
+        Lesson, verbose_name="naar aanleiding van", related_name="changes"
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

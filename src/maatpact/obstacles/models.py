@@ -176,9 +176,7 @@ class EscalationStep(models.Model):
 class Breakthrough(models.Model):
     """What finally broke the obstacle. Days to breakthrough are derived, never typed."""
 
-    obstacle = models.OneToOneField(
-        Obstacle, on_delete=models.CASCADE, related_name="breakthrough"
-    )
+    obstacle = models.OneToOneField(Obstacle, on_delete=models.CASCADE, related_name="breakthrough")
     what = models.TextField("wat heeft de doorbraak gebracht")
     broken_by = models.CharField("door wie (persoon of organisatie)", max_length=200)
     level = models.ForeignKey(
@@ -212,9 +210,7 @@ class CustomFitDecision(models.Model):
     test, so an objection committee or an accountant can follow the reasoning.
     """
 
-    obstacle = models.OneToOneField(
-        Obstacle, on_delete=models.CASCADE, related_name="decision"
-    )
+    obstacle = models.OneToOneField(Obstacle, on_delete=models.CASCADE, related_name="decision")
     desired_effect = models.TextField("1. gewenst effect voor het huishouden")
     law_purpose = models.TextField("2. past het bij de bedoeling van de wet (kernwaarden)?")
     effect_person_short = models.TextField("3a. effect voor de persoon, korte termijn")
