@@ -199,6 +199,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "ProposalStatusEnum": "maatpact.obstacles.models.StructuralProposal.Status",
+    },
 }
 
 # Logging: never personal data; only ids, actions and request ids.

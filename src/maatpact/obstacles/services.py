@@ -443,7 +443,7 @@ def create_proposal(
     kind: str,
     proposal: str,
     rationale: str,
-    obstacles: list[Obstacle],
+    obstacle_ids: list[int],
     municipality: Municipality | None = None,
     organisation: Organisation | None = None,
     ordinance: str = "",
@@ -453,7 +453,7 @@ def create_proposal(
     if not policies.can_manage_proposals(actor):
         raise ValidationError("Alleen het programmateam stelt structurele voorstellen op.")
     errors = {}
-    ids = {o.pk for o in obstacles}
+    ids = set(obstacle_ids)
     if not ids:
         errors["obstacles"] = "Een voorstel rust op knelpunten: kies ten minste één knelpunt."
     elif policies.visible_obstacles(actor).filter(pk__in=ids).count() != len(ids):

@@ -271,7 +271,7 @@ def proposal_new(request: HttpRequest) -> HttpResponse:
     form = ProposalForm(request.POST or None, obstacles=visible)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        data["obstacles"] = list(data["obstacles"])
+        data["obstacle_ids"] = [o.pk for o in data.pop("obstacles")]
         try:
             proposal = services.create_proposal(request.user, **data)
         except ValidationError as exc:
