@@ -200,6 +200,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {
+        "HouseholdStatusEnum": "maatpact.households.models.Household.Status",
         "ProposalStatusEnum": "maatpact.obstacles.models.StructuralProposal.Status",
     },
 }
