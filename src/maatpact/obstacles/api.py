@@ -421,11 +421,9 @@ class ProposalViewSet(
         body = ProposalInSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
-        ids = set(data.pop("obstacles"))
-        obstacles = list(policies.visible_obstacles(request.user).filter(pk__in=ids))
-        if len(obstacles) != len(ids):
-            obstacles.append(Obstacle(pk=0))  # the service reports the unknown ones
-        proposal = run_service(services.create_proposal, request.user, obstacles=obstacles, **data)
+        proposal = run_service(
+            services.create_proposal, request.user, obstacle_ids=data.pop("obstacles"), **data
+        )
         return Response(
             ProposalSerializer(self.get_queryset().get(pk=proposal.pk)).data,
             status=status.HTTP_201_CREATED,
