@@ -55,7 +55,12 @@ def with_full_flag(user: User, qs: QuerySet[Obstacle]) -> QuerySet[Obstacle]:
 
 def obstacle_list(user: User, *, filters: dict[str, Any] | None = None) -> QuerySet[Obstacle]:
     qs = policies.visible_obstacles(user).select_related(
-        "household", "municipality", "law", "organisation", "current_level", "breakthrough"
+        "household",
+        "municipality",
+        "law",
+        "organisation",
+        "current_level",
+        "breakthrough__level",
     )
     filters = filters or {}
     if filters.get("type"):

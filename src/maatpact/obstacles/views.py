@@ -92,7 +92,7 @@ def escalations(request: HttpRequest) -> HttpResponse:
     qs = selectors.with_full_flag(
         request.user,
         policies.obstacles_on_my_level(request.user).select_related(
-            "household", "municipality", "current_level", "law", "organisation"
+            "household", "municipality", "current_level", "law", "organisation", "breakthrough"
         ),
     ).order_by("deadline", "raised_at")
     page = Paginator(qs, 50).get_page(request.GET.get("pagina"))
