@@ -162,7 +162,11 @@ def seed(ctx: SeedContext) -> None:
                 org_id = rng.choice(options)
             low, high = rng.choice(DURATIONS)
             resolved_on = raised_on + timedelta(days=rng.randint(low, high))
-            resolved = rng.random() < 0.7 and resolved_on <= today
+            if h.closed_on is not None:
+                resolved_on = min(resolved_on, h.closed_on)
+            # Most obstacles break through in time; a few active cases stay stuck.
+            stuck = h.closed_on is None and rng.random() < 0.03
+            resolved = not stuck and resolved_on <= today
             obstacle = Obstacle(
                 household_id=h.pk,
                 municipality_id=h.municipality_id,

@@ -226,8 +226,12 @@ def escalate(
 
 def overdue_obstacles(today: date):
     """Open obstacles whose deadline has passed and whose next level is inside the system."""
+    levels = list(EscalationLevel.objects.order_by("order"))
+    movable = [level.pk for level, nxt in zip(levels, levels[1:], strict=False) if not nxt.external]
     return (
-        Obstacle.objects.filter(deadline__lt=today, breakthrough__isnull=True)
+        Obstacle.objects.filter(
+            deadline__lt=today, breakthrough__isnull=True, current_level_id__in=movable
+        )
         .select_related("current_level")
         .order_by("deadline", "pk")
     )
