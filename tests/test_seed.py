@@ -39,7 +39,11 @@ def test_seed_is_deterministic(db):
     call_command("seed", households=15, seed=3, no_progress=True, stdout=io.StringIO())
     first = list(Member.objects.order_by("pk").values_list("first_name", "last_name", "bsn"))
     from maatpact.households.models import Cohort
+    from maatpact.learning.models import ApproachChange, Lesson, ReflectionSession
+    from maatpact.obstacles.models import Obstacle, StructuralProposal
 
+    for model in (StructuralProposal, Obstacle, ApproachChange, Lesson, ReflectionSession):
+        model.objects.all().delete()
     Household.objects.all().delete()
     Cohort.objects.all().delete()
     User.objects.all().delete()

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "maatpact.plans",
     "maatpact.provisions",
     "maatpact.obstacles",
+    "maatpact.learning",
     "maatpact.api",
 ]
 
@@ -203,6 +204,12 @@ SPECTACULAR_SETTINGS = {
         "HouseholdStatusEnum": "maatpact.households.models.Household.Status",
         "GoalStatusEnum": "maatpact.plans.models.Goal.Status",
         "ActionStatusEnum": "maatpact.plans.models.Action.Status",
+        "ProposalStatusEnum": "maatpact.obstacles.models.StructuralProposal.Status",
+        "OrganisationKindEnum": "maatpact.regions.models.Organisation.Kind",
+        "ProcessingBasisKindEnum": "maatpact.households.models.ProcessingBasis.Kind",
+        "InstrumentKindEnum": "maatpact.assessments.models.Instrument.Kind",
+        "PlanChangeKindEnum": "maatpact.plans.models.PlanChange.Kind",
+        "ProposalKindEnum": "maatpact.obstacles.models.StructuralProposal.Kind",
     },
 }
 

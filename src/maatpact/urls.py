@@ -17,4 +17,6 @@ urlpatterns = [
     path("", include("maatpact.assessments.urls")),
     path("", include("maatpact.plans.urls")),
     path("", include("maatpact.provisions.urls")),
+    path("", include("maatpact.obstacles.urls")),
+    path("", include("maatpact.learning.urls")),
 ]

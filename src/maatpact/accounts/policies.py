@@ -225,3 +225,150 @@ def worklist_households(user: User) -> QuerySet[Household]:
     if not user.is_authenticated or user.role != Role.REGISSEUR:
         return _households().none()
     return full_access_households(user)
+
+
+# --- Obstacles, proposals and learning --------------------------------------------
+#
+# An obstacle belongs to a household (or to none: a general obstacle). Who may see it
+# follows who may see the household; its case content (description, names) only with
+# full access to that household. The regional team sees the whole region's register,
+# pseudonymised, and full case data once an obstacle is escalated to it.
+
+CASE_WORKERS = (Role.REGISSEUR, Role.TEAMLEIDER, Role.PROGRAMMATEAM)
+
+
+def _full_access_subquery(user: User):
+    return full_access_households(user).values("pk")
+
+
+def visible_obstacles(user: User):
+    """Obstacles the user may list or open (full or pseudonymised); others answer 404."""
+    from maatpact.obstacles.models import Obstacle
+
+    qs = Obstacle.objects.all()
+    if not user.is_authenticated or not user.is_active:
+        return qs.none()
+    if user.role == Role.REGISSEUR:
+        return qs.filter(
+            Q(household__in=_full_access_subquery(user)) | Q(household__isnull=True, raised_by=user)
+        )
+    if user.role == Role.TEAMLEIDER:
+        return qs.filter(municipality_id=user.municipality_id)
+    if user.role == Role.PROGRAMMATEAM:
+        return qs if user.region_id is None else qs.filter(municipality__region_id=user.region_id)
+    if user.role == Role.FINANCIER:
+        return qs.filter(household__in=_full_access_subquery(user))
+    return qs.none()
+
+
+def obstacle_full_q(user: User) -> Q:
+    """Obstacles whose case content the user may read: general ones, or full access."""
+    return Q(household__isnull=True) | Q(household__in=_full_access_subquery(user))
+
+
+def can_work_on_obstacle(user: User, obstacle) -> bool:
+    """Record a breakthrough or a custom-fit decision: case workers with the full case."""
+    if not user.is_authenticated or user.role not in CASE_WORKERS:
+        return False
+    return visible_obstacles(user).filter(obstacle_full_q(user), pk=obstacle.pk).exists()
+
+
+def can_raise_obstacle(user: User, household: Household | None = None) -> bool:
+    if not user.is_authenticated or user.role not in (Role.REGISSEUR, Role.TEAMLEIDER):
+        return False
+    return household is None or full_access_households(user).filter(pk=household.pk).exists()
+
+
+def can_escalate(user: User, obstacle) -> bool:
+    """The role that handles the current level moves it up (the coordinator from level 1)."""
+    if not user.is_authenticated or obstacle.current_level is None:
+        return False
+    if user.role != obstacle.current_level.handled_by:
+        return False
+    return visible_obstacles(user).filter(pk=obstacle.pk).exists()
+
+
+def obstacles_on_my_level(user: User):
+    """Open obstacles waiting for the user's role: the escalation worklist."""
+    return (
+        visible_obstacles(user)
+        .filter(current_level__handled_by=user.role, breakthrough__isnull=True)
+        .exclude(current_level__external=True)
+    )
+
+
+def can_manage_proposals(user: User) -> bool:
+    return user.is_authenticated and user.role == Role.PROGRAMMATEAM
+
+
+def can_view_proposals(user: User) -> bool:
+    return user.is_authenticated and user.role in (Role.PROGRAMMATEAM, Role.TEAMLEIDER)
+
+
+def can_view_obstacle_analysis(user: User) -> bool:
+    return user.is_authenticated and user.role in (
+        Role.PROGRAMMATEAM,
+        Role.ANALIST,
+        Role.TEAMLEIDER,
+    )
+
+
+def analysable_obstacles(user: User):
+    """Obstacles counted in the user's aggregates (no case data is ever shown from them)."""
+    from maatpact.obstacles.models import Obstacle
+
+    qs = Obstacle.objects.all()
+    if not can_view_obstacle_analysis(user):
+        return qs.none()
+    if user.role == Role.TEAMLEIDER:
+        return qs.filter(municipality_id=user.municipality_id)
+    return qs if user.region_id is None else qs.filter(municipality__region_id=user.region_id)
+
+
+def visible_reflections(user: User):
+    """Reflections are case content: the author, and whoever has full access to the case."""
+    from maatpact.learning.models import Reflection
+
+    qs = Reflection.objects.all()
+    if not user.is_authenticated or user.role not in CASE_WORKERS:
+        return qs.none()
+    return qs.filter(Q(author=user) | Q(household__in=_full_access_subquery(user)))
+
+
+def can_write_reflection(user: User, household: Household) -> bool:
+    return (
+        user.is_authenticated
+        and user.role == Role.REGISSEUR
+        and full_access_households(user).filter(pk=household.pk).exists()
+    )
+
+
+def can_edit_reflection(user: User, reflection) -> bool:
+    return user.is_authenticated and reflection.author_id == user.pk
+
+
+def can_view_learning(user: User) -> bool:
+    """Lessons and the change log carry no personal data: every staff role reads them."""
+    return user.is_authenticated and user.role in (
+        Role.REGISSEUR,
+        Role.TEAMLEIDER,
+        Role.PROGRAMMATEAM,
+        Role.ANALIST,
+    )
+
+
+def can_manage_sessions(user: User) -> bool:
+    return user.is_authenticated and user.role in (Role.PROGRAMMATEAM, Role.TEAMLEIDER)
+
+
+def visible_sessions(user: User):
+    from maatpact.learning.models import ReflectionSession
+
+    qs = ReflectionSession.objects.all()
+    if not user.is_authenticated:
+        return qs.none()
+    if user.role in (Role.PROGRAMMATEAM, Role.ANALIST):
+        return qs
+    if user.role in (Role.REGISSEUR, Role.TEAMLEIDER):
+        return qs.filter(Q(participants=user) | Q(created_by=user)).distinct()
+    return qs.none()

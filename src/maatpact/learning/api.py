@@ -1,0 +1,161 @@
+"""REST endpoints for learning: reflections (author-only edits), sessions, lessons."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.response import Response
+
+from maatpact.accounts import policies
+from maatpact.api.mixins import run_service
+from maatpact.audit.services import Action, record_many
+from maatpact.households.models import Household
+
+from . import selectors, services
+from .models import Lesson, Reflection, ReflectionSession
+
+
+class ReflectionSerializer(serializers.ModelSerializer):
+    household = serializers.SlugRelatedField(slug_field="number", read_only=True)
+    author = serializers.PrimaryKeyRelatedField(read_only=True)
+
+    class Meta:
+        model = Reflection
+        fields = [
+            "id",
+            "household",
+            "author",
+            "what_happened",
+            "what_worked",
+            "next_time",
+            "written_at",
+            "updated_at",
+        ]
+        read_only_fields = ["id", "household", "author", "written_at", "updated_at"]
+
+
+class ReflectionInSerializer(serializers.Serializer):
+    household = serializers.SlugRelatedField(
+        slug_field="number",
+        queryset=Household.objects.all(),
+        error_messages={"does_not_exist": "Onbekend huishouden."},
+    )
+    what_happened = serializers.CharField()
+    what_worked = serializers.CharField()
+    next_time = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ReflectionViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Reflections the caller may read; only the author may change one."""
+
+    serializer_class = ReflectionSerializer
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+
+    def get_queryset(self):
+        return (
+            policies.visible_reflections(self.request.user)
+            .select_related("household")
+            .order_by("-written_at", "-pk")
+        )
+
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.get_queryset())
+        record_many(
+            request.user,
+            Action.VIEW,
+            "learning.reflection",
+            {r.household_id for r in page},
+            detail="api reflecties",
+        )
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    @extend_schema(request=ReflectionInSerializer, responses={201: ReflectionSerializer})
+    def create(self, request, *args, **kwargs):
+        body = ReflectionInSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = dict(body.validated_data)
+        household = policies.get_full_household(request.user, data.pop("household").number)
+        reflection = run_service(services.write_reflection, request.user, household, **data)
+        return Response(ReflectionSerializer(reflection).data, status=status.HTTP_201_CREATED)
+
+    def update(self, request, *args, **kwargs):
+        reflection = self.get_object()
+        if not policies.can_edit_reflection(request.user, reflection):
+            raise Http404
+        body = ReflectionSerializer(reflection, data=request.data, partial=kwargs.get("partial"))
+        body.is_valid(raise_exception=True)
+        fields = {
+            "what_happened": reflection.what_happened,
+            "what_worked": reflection.what_worked,
+            "next_time": reflection.next_time,
+            **body.validated_data,
+        }
+        try:
+            reflection = run_service(services.edit_reflection, request.user, reflection, **fields)
+        except PermissionDenied as exc:
+            raise Http404 from exc
+        return Response(ReflectionSerializer(reflection).data)
+
+
+class LessonSerializer(serializers.ModelSerializer):
+    themes = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+
+    class Meta:
+        model = Lesson
+        fields = ["id", "title", "body", "themes", "session", "created_at"]
+
+
+class LessonViewSet(viewsets.ReadOnlyModelViewSet):
+    """Lessons, searchable by text (``q``) and theme code (``theme``)."""
+
+    serializer_class = LessonSerializer
+
+    def get_queryset(self):
+        if not policies.can_view_learning(self.request.user):
+            return Lesson.objects.none()
+        params = self.request.query_params
+        return selectors.search_lessons(params.get("q", "")[:100], params.get("theme", ""))
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("q", str, description="zoekt in titel en toelichting"),
+            OpenApiParameter("theme", str, description="code van een thema"),
+        ]
+    )
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+
+class SessionSerializer(serializers.ModelSerializer):
+    households = serializers.SlugRelatedField(slug_field="number", many=True, read_only=True)
+    participants = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    lessons = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+
+    class Meta:
+        model = ReflectionSession
+        fields = ["id", "held_on", "title", "participants", "households", "notes", "lessons"]
+
+
+class SessionViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = SessionSerializer
+
+    def get_queryset(self):
+        return (
+            policies.visible_sessions(self.request.user)
+            .prefetch_related("participants", "households", "lessons")
+            .order_by("-held_on", "-pk")
+        )
+
+
+def register(router) -> None:
+    router.register("reflections", ReflectionViewSet, basename="reflection")
+    router.register("lessons", LessonViewSet, basename="lesson")
+    router.register("reflection-sessions", SessionViewSet, basename="reflection-session")

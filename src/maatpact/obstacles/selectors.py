@@ -1,0 +1,289 @@
+"""Reads on obstacles, always scoped through ``accounts.policies``."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from statistics import median
+from typing import Any
+
+from django.apps import apps
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models.functions import Lower, Trim, TruncMonth
+from django.utils import timezone
+
+from maatpact.accounts import policies
+from maatpact.accounts.models import User
+from maatpact.common.money import ZERO
+
+from .models import Breakthrough, EscalationLevel, EscalationStep, Obstacle, StructuralProposal
+
+
+def households_escalated_to_region_q() -> Q:
+    """Households with an open obstacle on a level where the regional team sees the case.
+
+    Called by ``accounts.policies`` for the regional team's full access. Which levels
+    count is data (``EscalationLevel.region_full_access``), not code.
+    """
+    return Q(
+        Exists(
+            Obstacle.objects.filter(
+                household=OuterRef("pk"),
+                current_level__region_full_access=True,
+                breakthrough__isnull=True,
+            )
+        )
+    )
+
+
+def levels() -> list[EscalationLevel]:
+    return list(EscalationLevel.objects.order_by("order"))
+
+
+def next_level(level: EscalationLevel | None) -> EscalationLevel | None:
+    qs = EscalationLevel.objects.order_by("order")
+    return qs.first() if level is None else qs.filter(order__gt=level.order).first()
+
+
+def with_full_flag(user: User, qs: QuerySet[Obstacle]) -> QuerySet[Obstacle]:
+    """Annotate ``full``: may this user read the case content of each obstacle?"""
+    full_households = policies.full_access_households(user).filter(pk=OuterRef("household_id"))
+    return qs.annotate(full=Q(household__isnull=True) | Q(Exists(full_households)))
+
+
+def obstacle_list(user: User, *, filters: dict[str, Any] | None = None) -> QuerySet[Obstacle]:
+    qs = policies.visible_obstacles(user).select_related(
+        "household",
+        "municipality",
+        "law",
+        "organisation",
+        "current_level",
+        "breakthrough__level",
+    )
+    filters = filters or {}
+    if filters.get("type"):
+        qs = qs.filter(type=filters["type"])
+    if filters.get("status") == "open":
+        qs = qs.filter(breakthrough__isnull=True)
+    elif filters.get("status") == "doorbroken":
+        qs = qs.filter(breakthrough__isnull=False)
+    if filters.get("level"):
+        qs = qs.filter(current_level__code=filters["level"])
+    if filters.get("municipality"):
+        qs = qs.filter(municipality_id=filters["municipality"])
+    if filters.get("law"):
+        qs = qs.filter(law__code=filters["law"])
+    if filters.get("q"):
+        qs = qs.filter(rule_text__icontains=filters["q"])
+    return with_full_flag(user, qs).order_by("-raised_at", "-pk")
+
+
+def get_obstacle(user: User, pk: int) -> Obstacle:
+    """The obstacle with its course, or 404 when outside the user's scope."""
+    from django.http import Http404
+
+    obstacle = (
+        with_full_flag(user, policies.visible_obstacles(user))
+        .select_related(
+            "household",
+            "municipality",
+            "law",
+            "organisation",
+            "current_level",
+            "raised_by",
+            "breakthrough__level",
+            "breakthrough__recorded_by",
+            "decision__decided_by",
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if obstacle is None:
+        raise Http404("Knelpunt niet gevonden.")
+    return obstacle
+
+
+def steps(obstacle: Obstacle) -> list[EscalationStep]:
+    return list(
+        obstacle.steps.select_related("level", "from_level", "by").order_by("at", "level__order")
+    )
+
+
+def linked_spends(obstacle: Obstacle) -> list:
+    """Budget spends that paid for the breakthrough, once the budget app is installed."""
+    if not apps.is_installed("maatpact.budget"):
+        return []
+    try:
+        spend_model = apps.get_model("budget", "Spend")
+    except LookupError:
+        return []
+    if not any(f.name == "obstacle" for f in spend_model._meta.get_fields()):
+        return []
+    return list(spend_model.objects.filter(obstacle=obstacle).order_by("pk"))
+
+
+def age_days(obstacle: Obstacle, today: date | None = None) -> int:
+    today = today or timezone.localdate()
+    return (today - timezone.localtime(obstacle.raised_at).date()).days
+
+
+def household_obstacles(household) -> list[Obstacle]:
+    return list(
+        Obstacle.objects.filter(household=household)
+        .select_related("current_level", "law", "organisation", "breakthrough")
+        .order_by("-raised_at")
+    )
+
+
+@dataclass
+class Evidence:
+    obstacles: int
+    households: int
+    delay_days: int
+    harm: Decimal
+    breakthrough_cost: Decimal
+    municipalities: list[str]
+
+
+def proposal_evidence(proposal: StructuralProposal) -> Evidence:
+    """The cases as evidence, derived from the linked obstacles (never typed)."""
+    qs = proposal.obstacles.all()
+    totals = qs.aggregate(
+        n=Count("pk", distinct=True),
+        households=Count("household", distinct=True),
+        delay=Sum("delay_days"),
+        harm=Sum("harm_euros"),
+        cost=Sum("breakthrough__cost"),
+    )
+    municipalities = sorted(set(qs.values_list("municipality__name", flat=True)))
+    return Evidence(
+        obstacles=totals["n"] or 0,
+        households=totals["households"] or 0,
+        delay_days=totals["delay"] or 0,
+        harm=totals["harm"] or ZERO,
+        breakthrough_cost=totals["cost"] or ZERO,
+        municipalities=municipalities,
+    )
+
+
+def proposal_obstacles(proposal: StructuralProposal) -> list[Obstacle]:
+    return list(
+        proposal.obstacles.select_related(
+            "household", "municipality", "law", "organisation", "current_level", "breakthrough"
+        ).order_by("raised_at", "pk")
+    )
+
+
+def visible_proposals(user: User) -> QuerySet[StructuralProposal]:
+    if not policies.can_view_proposals(user):
+        return StructuralProposal.objects.none()
+    return StructuralProposal.objects.select_related("municipality", "organisation").annotate(
+        n_obstacles=Count("obstacles")
+    )
+
+
+def get_proposal(user: User, pk: int) -> StructuralProposal:
+    from django.http import Http404
+
+    proposal = visible_proposals(user).filter(pk=pk).first()
+    if proposal is None:
+        raise Http404("Voorstel niet gevonden.")
+    return proposal
+
+
+# --- Analysis -------------------------------------------------------------------
+
+TIME_BUCKETS = [(0, 7), (8, 30), (31, 90), (91, 180), (181, 365), (366, None)]
+
+
+def _bucket_label(low: int, high: int | None) -> str:
+    return f"{low}–{high} dagen" if high is not None else f"meer dan {low - 1} dagen"
+
+
+def analysis(user: User) -> dict[str, Any]:
+    """Aggregates only: by type, law, financier, municipality, month; time to breakthrough.
+
+    A fixed number of queries whatever the size of the register.
+    """
+    qs = policies.analysable_obstacles(user)
+    by_type_raw = dict(qs.values_list("type").annotate(n=Count("pk")).values_list("type", "n"))
+    by_type = [(label, by_type_raw.get(value, 0)) for value, label in Obstacle.Type.choices]
+    by_law = list(qs.values("law__name").annotate(n=Count("pk")).order_by("-n", "law__name"))
+    by_organisation = list(
+        qs.values("organisation__name", "organisation__kind")
+        .annotate(n=Count("pk"), harm=Sum("harm_euros"), delay=Sum("delay_days"))
+        .order_by("-n", "organisation__name")
+    )
+    by_municipality = list(
+        qs.values("municipality__name")
+        .annotate(
+            n=Count("pk"),
+            open=Count("pk", filter=Q(breakthrough__isnull=True)),
+            delay=Sum("delay_days"),
+            harm=Sum("harm_euros"),
+        )
+        .order_by("municipality__name")
+    )
+    by_month = list(
+        qs.annotate(month=TruncMonth("raised_at"))
+        .values("month")
+        .annotate(n=Count("pk"), broken=Count("breakthrough"))
+        .order_by("month")
+    )
+    durations = _durations(qs)
+    buckets = Counter()
+    for days in durations:
+        for low, high in TIME_BUCKETS:
+            if days >= low and (high is None or days <= high):
+                buckets[(low, high)] += 1
+                break
+    top_rules = list(
+        qs.exclude(rule_text="")
+        .annotate(rule=Trim(Lower("rule_text")))
+        .values("rule")
+        .annotate(
+            n=Count("pk"),
+            households=Count("household", distinct=True),
+            delay=Sum("delay_days"),
+            harm=Sum("harm_euros"),
+        )
+        .filter(n__gte=2)
+        .order_by("-n", "rule")[:10]
+    )
+    totals = qs.aggregate(
+        n=Count("pk"),
+        open=Count("pk", filter=Q(breakthrough__isnull=True)),
+        broken=Count("breakthrough"),
+        delay=Sum("delay_days"),
+        harm=Sum("harm_euros"),
+    )
+    return {
+        "totals": {
+            "n": totals["n"],
+            "open": totals["open"],
+            "broken": totals["broken"],
+            "delay": totals["delay"] or 0,
+            "harm": totals["harm"] or ZERO,
+            "median_days": median(durations) if durations else None,
+        },
+        "by_type": by_type,
+        "by_law": [(row["law__name"] or "Geen wet genoemd", row["n"]) for row in by_law],
+        "by_organisation": by_organisation,
+        "by_municipality": by_municipality,
+        "by_month": [(row["month"], row["n"], row["broken"]) for row in by_month],
+        "time_to_breakthrough": [
+            (_bucket_label(low, high), buckets[(low, high)]) for low, high in TIME_BUCKETS
+        ],
+        "durations": durations,
+        "top_rules": top_rules,
+    }
+
+
+def _durations(qs: QuerySet[Obstacle]) -> list[int]:
+    """Days from raising to breakthrough, per broken obstacle (local calendar days)."""
+    rows = Breakthrough.objects.filter(obstacle__in=qs.values("pk")).values_list(
+        "on", "obstacle__raised_at"
+    )
+    return sorted((on - timezone.localtime(raised).date()).days for on, raised in rows)

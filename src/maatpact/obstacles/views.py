@@ -1,0 +1,390 @@
+"""Obstacle, escalation, breakthrough, proposal and analysis pages. Thin: policies decide
+access, services write, selectors read."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from maatpact.accounts import policies
+from maatpact.accounts.models import Role
+from maatpact.audit.services import Action, record, record_many
+from maatpact.common.forms import apply_validation_error
+from maatpact.provisions.models import Law
+from maatpact.regions.models import Municipality
+
+from . import charts, export, selectors, services
+from .forms import (
+    AnswerForm,
+    BreakthroughForm,
+    DecisionForm,
+    EscalateForm,
+    ObstacleForm,
+    ProposalForm,
+    ProposalStatusForm,
+)
+from .models import EscalationLevel, Obstacle, StructuralProposal
+
+
+def _filters(request: HttpRequest) -> dict:
+    get = request.GET
+    municipality = get.get("gemeente", "")
+    return {
+        "type": get.get("soort", "") if get.get("soort") in Obstacle.Type.values else "",
+        "status": get.get("status", "") if get.get("status") in ("open", "doorbroken") else "",
+        "level": get.get("niveau", ""),
+        "municipality": int(municipality) if municipality.isdigit() else None,
+        "law": get.get("wet", ""),
+        "q": get.get("q", "").strip()[:100],
+    }
+
+
+def _audit_list(user, rows) -> None:
+    """Log the reads of case content: one record per household shown in full."""
+    record_many(
+        user,
+        Action.VIEW,
+        "obstacles.obstacle",
+        {o.household_id for o in rows if o.household_id and o.full},
+        detail="knelpuntenlijst",
+    )
+
+
+@login_required
+def obstacle_list(request: HttpRequest) -> HttpResponse:
+    if request.user.role not in (Role.REGISSEUR, Role.TEAMLEIDER, Role.PROGRAMMATEAM):
+        raise Http404
+    filters = _filters(request)
+    page = Paginator(selectors.obstacle_list(request.user, filters=filters), 50).get_page(
+        request.GET.get("pagina")
+    )
+    _audit_list(request.user, page.object_list)
+    query = request.GET.copy()
+    query.pop("pagina", None)
+    return render(
+        request,
+        "obstacles/list.html",
+        {
+            "page": page,
+            "filters": filters,
+            "query": query.urlencode(),
+            "types": Obstacle.Type.choices,
+            "levels": selectors.levels(),
+            "laws": Law.objects.all(),
+            "municipalities": Municipality.objects.all(),
+            "today": timezone.localdate(),
+            "can_raise": policies.can_raise_obstacle(request.user),
+        },
+    )
+
+
+@login_required
+def escalations(request: HttpRequest) -> HttpResponse:
+    """Obstacles waiting for the user's role on the ladder, oldest deadline first."""
+    if request.user.role not in (Role.REGISSEUR, Role.TEAMLEIDER, Role.PROGRAMMATEAM):
+        raise Http404
+    qs = selectors.with_full_flag(
+        request.user,
+        policies.obstacles_on_my_level(request.user).select_related(
+            "household", "municipality", "current_level", "law", "organisation", "breakthrough"
+        ),
+    ).order_by("deadline", "raised_at")
+    page = Paginator(qs, 50).get_page(request.GET.get("pagina"))
+    _audit_list(request.user, page.object_list)
+    return render(
+        request,
+        "obstacles/escalations.html",
+        {"page": page, "today": timezone.localdate()},
+    )
+
+
+@login_required
+def raise_obstacle(request: HttpRequest) -> HttpResponse:
+    number = request.GET.get("huishouden") or request.POST.get("huishouden") or ""
+    household = policies.get_full_household(request.user, number) if number else None
+    if not policies.can_raise_obstacle(request.user, household):
+        raise Http404
+    form = ObstacleForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            obstacle = services.raise_obstacle(
+                request.user, services.ObstacleData(**form.cleaned_data), household=household
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(
+                request,
+                f"Knelpunt {obstacle.pk} is gemeld. Termijn op dit niveau: "
+                f"{obstacle.deadline:%d-%m-%Y}.",
+            )
+            return redirect("obstacles:detail", pk=obstacle.pk)
+    return render(request, "obstacles/raise.html", {"form": form, "household": household})
+
+
+@login_required
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    obstacle = selectors.get_obstacle(request.user, pk)
+    if obstacle.household_id and obstacle.full:
+        record(
+            request.user,
+            Action.VIEW,
+            obstacle,
+            household_id=obstacle.household_id,
+            detail="knelpunt",
+        )
+    breakthrough = getattr(obstacle, "breakthrough", None)
+    can_work = obstacle.full and policies.can_work_on_obstacle(request.user, obstacle)
+    is_open = breakthrough is None
+    next_level = selectors.next_level(obstacle.current_level) if is_open else None
+    context = {
+        "obstacle": obstacle,
+        "steps": selectors.steps(obstacle),
+        "breakthrough": breakthrough,
+        "decision": getattr(obstacle, "decision", None),
+        "spends": selectors.linked_spends(obstacle) if breakthrough else [],
+        "age": selectors.age_days(obstacle),
+        "today": timezone.localdate(),
+        "can_work": can_work,
+        "can_escalate": is_open
+        and next_level is not None
+        and policies.can_escalate(request.user, obstacle),
+        "next_level": next_level,
+        "at_top": is_open and obstacle.current_level is not None and next_level is None,
+        "escalate_form": EscalateForm(),
+        "answer_form": AnswerForm(),
+        "referral": next(
+            (s for s in reversed(selectors.steps(obstacle)) if s.level.external), None
+        ),
+    }
+    return render(request, "obstacles/detail.html", context)
+
+
+@login_required
+@require_POST
+def escalate(request: HttpRequest, pk: int) -> HttpResponse:
+    obstacle = selectors.get_obstacle(request.user, pk)
+    form = EscalateForm(request.POST)
+    if form.is_valid():
+        try:
+            step = services.escalate(request.user, obstacle, **form.cleaned_data)
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, f"Het knelpunt is geëscaleerd naar: {step.level.name}.")
+    else:
+        messages.error(request, "Controleer de toelichting en het kenmerk.")
+    return redirect("obstacles:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def answer(request: HttpRequest, pk: int) -> HttpResponse:
+    obstacle = selectors.get_obstacle(request.user, pk)
+    form = AnswerForm(request.POST)
+    if form.is_valid():
+        try:
+            services.record_national_answer(request.user, obstacle, **form.cleaned_data)
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, "Het antwoord is vastgelegd.")
+    else:
+        messages.error(request, "Vul het antwoord en de datum in.")
+    return redirect("obstacles:detail", pk=pk)
+
+
+def _workable(request: HttpRequest, pk: int) -> Obstacle:
+    obstacle = selectors.get_obstacle(request.user, pk)
+    if not obstacle.full or not policies.can_work_on_obstacle(request.user, obstacle):
+        raise Http404
+    return obstacle
+
+
+@login_required
+def breakthrough(request: HttpRequest, pk: int) -> HttpResponse:
+    obstacle = _workable(request, pk)
+    if hasattr(obstacle, "breakthrough"):
+        messages.info(request, "Voor dit knelpunt is al een doorbraak vastgelegd.")
+        return redirect("obstacles:detail", pk=pk)
+    form = BreakthroughForm(request.POST or None, initial={"level": obstacle.current_level_id})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_breakthrough(request.user, obstacle, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, "De doorbraak is vastgelegd.")
+            return redirect("obstacles:detail", pk=pk)
+    return render(request, "obstacles/breakthrough_form.html", {"form": form, "obstacle": obstacle})
+
+
+@login_required
+def decision(request: HttpRequest, pk: int) -> HttpResponse:
+    obstacle = _workable(request, pk)
+    if hasattr(obstacle, "decision"):
+        messages.info(request, "Voor dit knelpunt is al een maatwerkbesluit vastgelegd.")
+        return redirect("obstacles:detail", pk=pk)
+    form = DecisionForm(request.POST or None, initial={"decided_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_decision(request.user, obstacle, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, "Het maatwerkbesluit is vastgelegd.")
+            return redirect("obstacles:detail", pk=pk)
+    return render(request, "obstacles/decision_form.html", {"form": form, "obstacle": obstacle})
+
+
+# --- Structural proposals -----------------------------------------------------------
+
+
+@login_required
+def proposal_list(request: HttpRequest) -> HttpResponse:
+    if not policies.can_view_proposals(request.user):
+        raise Http404
+    return render(
+        request,
+        "obstacles/proposal_list.html",
+        {
+            "proposals": selectors.visible_proposals(request.user).order_by("-created_at"),
+            "can_manage": policies.can_manage_proposals(request.user),
+        },
+    )
+
+
+@login_required
+def proposal_new(request: HttpRequest) -> HttpResponse:
+    if not policies.can_manage_proposals(request.user):
+        raise Http404
+    filters = _filters(request)
+    visible = policies.visible_obstacles(request.user)
+    form = ProposalForm(request.POST or None, obstacles=visible)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        data["obstacle_ids"] = [o.pk for o in data.pop("obstacles")]
+        try:
+            proposal = services.create_proposal(request.user, **data)
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, "Het voorstel is opgeslagen als concept.")
+            return redirect("obstacles:proposal", pk=proposal.pk)
+    chosen = {int(v) for v in request.POST.getlist("obstacles") if v.isdigit()}
+    candidates = list(selectors.obstacle_list(request.user, filters=filters)[:100])
+    if chosen:
+        known = {o.pk for o in candidates}
+        candidates += list(
+            selectors.with_full_flag(
+                request.user, visible.filter(pk__in=chosen - known)
+            ).select_related("household", "municipality", "law", "organisation")
+        )
+    return render(
+        request,
+        "obstacles/proposal_form.html",
+        {
+            "form": form,
+            "candidates": candidates,
+            "chosen": chosen,
+            "filters": filters,
+            "types": Obstacle.Type.choices,
+            "laws": Law.objects.all(),
+            "municipalities": Municipality.objects.all(),
+        },
+    )
+
+
+@login_required
+def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal = selectors.get_proposal(request.user, pk)
+    can_manage = policies.can_manage_proposals(request.user)
+    return render(
+        request,
+        "obstacles/proposal_detail.html",
+        {
+            "proposal": proposal,
+            "evidence": selectors.proposal_evidence(proposal),
+            "obstacles": selectors.proposal_obstacles(proposal),
+            "can_manage": can_manage,
+            "status_form": ProposalStatusForm(),
+            "next_statuses": [
+                StructuralProposal.Status(s)
+                for s in sorted(services.PROPOSAL_TRANSITIONS[proposal.status])
+            ],
+        },
+    )
+
+
+@login_required
+@require_POST
+def proposal_status(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal = selectors.get_proposal(request.user, pk)
+    if not policies.can_manage_proposals(request.user):
+        raise Http404
+    form = ProposalStatusForm(request.POST)
+    if form.is_valid():
+        try:
+            services.change_proposal_status(
+                request.user, proposal, form.cleaned_data["status"], note=form.cleaned_data["note"]
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, "De status van het voorstel is gewijzigd.")
+    else:
+        messages.error(request, "Kies een geldige status.")
+    return redirect("obstacles:proposal", pk=pk)
+
+
+@login_required
+def proposal_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal = selectors.get_proposal(request.user, pk)
+    record(request.user, Action.EXPORT, proposal, detail="raadsdocument pdf")
+    response = HttpResponse(export.proposal_pdf(proposal), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="voorstel-{proposal.pk}.pdf"'
+    return response
+
+
+# --- Analysis ----------------------------------------------------------------------
+
+
+@login_required
+def analysis(request: HttpRequest) -> HttpResponse:
+    if not policies.can_view_obstacle_analysis(request.user):
+        raise Http404
+    data = selectors.analysis(request.user)
+    return render(request, "obstacles/analysis.html", {"a": data})
+
+
+@login_required
+def chart_per_month(request: HttpRequest) -> HttpResponse:
+    if not policies.can_view_obstacle_analysis(request.user):
+        raise Http404
+    data = selectors.analysis(request.user)
+    return HttpResponse(charts.per_month(data["by_month"]), content_type="image/png")
+
+
+@login_required
+def chart_time_to_breakthrough(request: HttpRequest) -> HttpResponse:
+    if not policies.can_view_obstacle_analysis(request.user):
+        raise Http404
+    data = selectors.analysis(request.user)
+    return HttpResponse(charts.time_to_breakthrough(data["durations"]), content_type="image/png")
+
+
+@login_required
+def ladder(request: HttpRequest) -> HttpResponse:
+    """The escalation ladder as configured: levels, who handles them, deadlines."""
+    return render(
+        request, "obstacles/ladder.html", {"levels": EscalationLevel.objects.order_by("order")}
+    )
