@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "maatpact.plans",
     "maatpact.provisions",
     "maatpact.obstacles",
+    "maatpact.reports",
     "maatpact.api",
 ]
 
@@ -217,4 +218,6 @@ MAATPACT = {
     "SELECTION_MIN_DOMAINS": int(os.environ.get("MAATPACT_SELECTION_MIN_DOMAINS", "3")),
     "SELECTION_MIN_LAWS": int(os.environ.get("MAATPACT_SELECTION_MIN_LAWS", "2")),
     "WORKLIST_PAGE_SIZE": 50,
+    # Reports: figures resting on fewer households are suppressed outside the regional team.
+    "REPORT_MIN_HOUSEHOLDS": 5,
 }
