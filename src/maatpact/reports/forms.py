@@ -41,7 +41,7 @@ class ReportForm(forms.Form):
         self.fields["gemeente"].queryset = policies.report_municipalities(user).order_by("name")
         if policies.report_audience(user) == "gemeente":
             self.fields["gemeente"].empty_label = None
-            self.fields["gemeente"].required = True
+            self.fields["gemeente"].required = False
             self.fields["gemeente"].initial = user.municipality_id
 
     def clean(self):
