@@ -199,6 +199,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "UserRoleEnum": "maatpact.accounts.models.Role",
+        "MemberRoleEnum": "maatpact.households.models.Member.Role",
+    },
 }
 
 # Logging: never personal data; only ids, actions and request ids.

@@ -14,7 +14,9 @@ P = Provenance("x", "y", 0)
 
 
 def _counts(values: list[list[int]]) -> Table:
-    rows = [[Cell(f"r{i}"), *(Cell(v, v, additive=True) for v in row)] for i, row in enumerate(values)]
+    rows = [
+        [Cell(f"r{i}"), *(Cell(v, v, additive=True) for v in row)] for i, row in enumerate(values)
+    ]
     return Table("t", "t", ["", "a", "b", "totaal"], rows, P, total_row=len(rows) - 1, total_col=3)
 
 
@@ -25,7 +27,9 @@ def test_is_small_boundary():
 
 
 def test_exact_for_regional_team():
-    result = protect(SectionResult(tables=[_counts([[3, 10, 13], [7, 9, 16], [10, 19, 29]])]), exact=True)
+    result = protect(
+        SectionResult(tables=[_counts([[3, 10, 13], [7, 9, 16], [10, 19, 29]])]), exact=True
+    )
     assert [c.display for c in result.tables[0].rows[0]][1:] == ["3", "10", "13"]
 
 
@@ -49,7 +53,9 @@ def test_derived_figures_are_hidden():
     figure = Figure("m", "mediaan", 41.5, 3, P, unit="dagen")
     mean = Cell(2.5, households=4)
     result = protect(
-        SectionResult(figures=[figure], tables=[Table("z", "z", ["", "gem"], [[Cell("x"), mean]], P)]),
+        SectionResult(
+            figures=[figure], tables=[Table("z", "z", ["", "gem"], [[Cell("x"), mean]], P)]
+        ),
         exact=False,
     )
     assert result.figures[0].display == SUPPRESSED
