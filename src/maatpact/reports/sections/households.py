@@ -137,7 +137,12 @@ def compute_first_help(ctx: ReportContext) -> SectionResult | None:
     ).annotate(days=DaysBetween("started_on", "registered_on"))
     bucket = Case(
         *(
-            When(days__gte=lo, **({"days__lte": hi} if hi is not None else {}), then=Value(i))
+            # The first class also takes a start recorded before the registration.
+            When(
+                **({"days__gte": lo} if i else {}),
+                **({"days__lte": hi} if hi is not None else {}),
+                then=Value(i),
+            )
             for i, (lo, hi) in enumerate(BUCKETS)
         ),
         output_field=IntegerField(),
