@@ -49,6 +49,15 @@ def test_small_cell_and_its_complement_are_hidden():
         assert sum(r[col].suppressed for r in table.rows[:-1]) != 1
 
 
+def test_sum_of_hidden_cells_may_not_be_small():
+    # 2 + 2 hidden would still reveal "4 households" through the total: hide 10 as well.
+    table = _counts([[2, 2, 10, 14], [9, 8, 7, 24], [11, 10, 17, 38]])
+    table.columns = ["", "a", "b", "c", "totaal"]
+    table.total_col = 4
+    protect(SectionResult(tables=[table]), exact=False)
+    assert [c.suppressed for c in table.rows[0][1:4]] == [True, True, True]
+
+
 def test_derived_figures_are_hidden():
     figure = Figure("m", "mediaan", 41.5, 3, P, unit="dagen")
     mean = Cell(2.5, households=4)

@@ -5,8 +5,9 @@ Every figure shown to a team lead, an analyst or a financier passes through
 replaced by "<5". Derived figures (means, medians, sums of money) carry the number of
 households they rest on and are suppressed by the same rule. Counts that add up to a
 shown total get *complementary* suppression: when a row or column of a table has exactly
-one suppressed count, the smallest other count in that line is suppressed as well, so the
-hidden value cannot be recovered by subtracting from the total.
+one suppressed count, or several whose sum is itself below 5, the smallest other count in
+that line is suppressed as well, so no small count can be recovered by subtracting from
+the total.
 """
 
 from __future__ import annotations
@@ -77,9 +78,13 @@ def _complementary(table: Table) -> None:
         changed = False
         for line in lines:
             hidden = [c for c in line if c.suppressed]
-            if len(hidden) != 1:
+            hidden_sum = sum(c.value or 0 for c in hidden)
+            # One hidden cell is derivable from the total; several hidden cells whose sum
+            # is itself a small count reveal that small count.
+            if not hidden or (len(hidden) > 1 and not 0 < hidden_sum < min_households()):
                 continue
             shown = [c for c in line if not c.suppressed]
+            shown = [c for c in shown if (c.value or 0) > 0] or shown
             if not shown:
                 continue
             smallest = min(shown, key=lambda c: c.value or 0)

@@ -193,6 +193,7 @@ def compute_system_cost(ctx: ReportContext) -> SectionResult | None:
                 ],
                 table_rows,
                 Provenance(selector, query, population),
+                total_row=len(table_rows) - 1,
             )
         ],
         charts=[
