@@ -157,3 +157,7 @@ def test_docs_render_with_sidecar_static(client, analyst):
     html = response.content.decode()
     assert "drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in html
     assert finders.find("drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js")
+    # No inline script (strict CSP): the initialiser is served from the same view.
+    assert "<script>" not in html
+    script = client.get("/api/v1/docs/?script=")
+    assert script.status_code == 200 and "SwaggerUIBundle" in script.content.decode()
