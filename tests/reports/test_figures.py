@@ -72,15 +72,16 @@ def test_zrm_change_with_confidence_interval(report, report_data):
     for domain in report_data.domains:
         diffs = []
         for h in report_data.households:
-            scores = [
-                (a.assessed_on, a.pk, s.score)
-                for a in Assessment.objects.filter(household=h, assessed_on__lte=end)
-                for s in a.scores.all()
-                if s.domain_id == domain.pk
-            ]
-            if len(scores) >= 2:
-                scores.sort()
-                diffs.append(scores[-1][2] - scores[0][2])
+            measured = sorted(
+                Assessment.objects.filter(household=h, assessed_on__lte=end),
+                key=lambda a: (a.assessed_on, a.pk),
+            )
+            if len(measured) < 2:
+                continue
+            first = {sc.domain_id: sc.score for sc in measured[0].scores.all()}
+            last = {sc.domain_id: sc.score for sc in measured[-1].scores.all()}
+            if domain.pk in first and domain.pk in last:
+                diffs.append(last[domain.pk] - first[domain.pk])
         n = len(diffs)
         mean = statistics.mean(diffs)
         half = T_TABLE[n - 1] * statistics.stdev(diffs) / n**0.5

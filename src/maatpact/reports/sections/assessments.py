@@ -49,25 +49,30 @@ def mean_ci(n: int, total: float, total_sq: float) -> tuple[float, float | None,
     return mean, mean - half, mean + half
 
 
+# First and latest assessment per household (and member, for the individual ZRM) and
+# instrument are found on the assessment table (window over ~2-4 rows per partition); only
+# the scores of those two assessments are then joined, so the score table is never sorted.
 ZRM_SQL = """
-SELECT t.domain_id, COUNT(*), COUNT(DISTINCT t.household_id),
-       SUM(t.first_score), SUM(t.score), SUM(t.score - t.first_score),
-       SUM((t.score - t.first_score) * (t.score - t.first_score))
+SELECT s2.domain_id, COUNT(*), COUNT(DISTINCT e.household_id),
+       SUM(s1.score), SUM(s2.score), SUM(s2.score - s1.score),
+       SUM((s2.score - s1.score) * (s2.score - s1.score))
 FROM (
-    SELECT a.household_id, s.domain_id, s.score,
-           FIRST_VALUE(s.score) OVER (
-               PARTITION BY a.household_id, a.member_id, s.domain_id
-               ORDER BY a.assessed_on, a.id) AS first_score,
-           ROW_NUMBER() OVER (
-               PARTITION BY a.household_id, a.member_id, s.domain_id
-               ORDER BY a.assessed_on DESC, a.id DESC) AS rn,
-           COUNT(*) OVER (PARTITION BY a.household_id, a.member_id, s.domain_id) AS n
-    FROM assessments_score s
-    JOIN assessments_assessment a ON a.id = s.assessment_id
-    WHERE a.assessed_on <= %s AND a.household_id IN ({scope})
-) t
-WHERE t.rn = 1 AND t.n >= 2
-GROUP BY t.domain_id
+    SELECT x.household_id, x.first_id, x.last_id FROM (
+        SELECT a.household_id,
+               FIRST_VALUE(a.id) OVER w AS first_id,
+               LAST_VALUE(a.id) OVER (
+                   w ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS last_id,
+               ROW_NUMBER() OVER w AS rn
+        FROM assessments_assessment a
+        WHERE a.assessed_on <= %s AND a.household_id IN ({scope})
+        WINDOW w AS (PARTITION BY a.household_id, a.member_id, a.instrument_id
+                     ORDER BY a.assessed_on, a.id)
+    ) x
+    WHERE x.rn = 1 AND x.first_id <> x.last_id
+) e
+JOIN assessments_score s1 ON s1.assessment_id = e.first_id
+JOIN assessments_score s2 ON s2.assessment_id = e.last_id AND s2.domain_id = s1.domain_id
+GROUP BY s2.domain_id
 """
 
 
@@ -91,8 +96,9 @@ def compute_zrm(ctx: ReportContext) -> SectionResult | None:
     rows.sort(key=lambda r: (domains[r[0]].instrument.code, domains[r[0]].order))
     query = (
         "per leefgebied: per huishouden (en per volwassene bij de individuele ZRM) de score "
-        "van de eerste meting tegen die van de laatste meting op of vóór de einddatum, alleen "
-        f"bij ten minste twee metingen; {PERIOD_TEXT}. Betrouwbaarheidsinterval: gemiddelde "
+        "in de eerste meting met het instrument tegen die in de laatste meting op of vóór de "
+        "einddatum (leefgebieden die in beide metingen gescoord zijn); "
+        f"{PERIOD_TEXT}. Betrouwbaarheidsinterval: gemiddelde "
         "verandering ± t(0,975; n−1) · s/√n (gepaarde verschillen)"
     )
     table_rows = []
