@@ -59,7 +59,7 @@ def test_sum_of_hidden_cells_may_not_be_small():
 
 
 def test_derived_figures_are_hidden():
-    figure = Figure("m", "mediaan", 41.5, 3, P, unit="dagen")
+    figure = Figure("m", "mediaan", 41.5, 3, Provenance("x", "y", 3), unit="dagen")
     mean = Cell(2.5, households=4)
     result = protect(
         SectionResult(
@@ -68,6 +68,7 @@ def test_derived_figures_are_hidden():
         exact=False,
     )
     assert result.figures[0].display == SUPPRESSED
+    assert result.figures[0].provenance.households is None  # the count itself is hidden
     assert mean.display == SUPPRESSED
 
 

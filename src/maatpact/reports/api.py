@@ -40,7 +40,7 @@ class ReportParamsSerializer(serializers.Serializer):
 class ProvenanceSerializer(serializers.Serializer):
     selector = serializers.CharField()
     query = serializers.CharField()
-    households = serializers.IntegerField()
+    households = serializers.IntegerField(allow_null=True, help_text="null: minder dan 5")
 
 
 class CellSerializer(serializers.Serializer):

@@ -33,7 +33,8 @@ class Provenance:
 
     selector: str  # dotted path of the function that computed it
     query: str  # plain description of the query (population, filters, aggregate)
-    households: int  # number of distinct households behind the figure
+    # Number of distinct households behind the figure; None once suppressed (<5).
+    households: int | None
 
 
 @dataclass

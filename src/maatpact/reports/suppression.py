@@ -94,11 +94,19 @@ def _complementary(table: Table) -> None:
 
 
 def protect(result: SectionResult, *, exact: bool) -> SectionResult:
-    """Apply the small-cell rule to a section's result in place (and return it)."""
+    """Apply the small-cell rule to a section's result in place (and return it).
+
+    The number of households in a provenance is a count too: below the threshold it
+    becomes ``None`` (shown as "<5")."""
+    for item in [*result.figures, *result.tables]:
+        if not exact and is_small(item.provenance.households):
+            item.provenance.households = None
     for figure in result.figures:
         figure.display, figure.suppressed = protect_value(
             figure.value, figure.households, exact=exact
         )
+        if figure.suppressed:
+            figure.provenance.households = None
         if figure.unit and not figure.suppressed and figure.value is not None:
             figure.display = f"{figure.display} {figure.unit}"
     for table in result.tables:
