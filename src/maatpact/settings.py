@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "maatpact.provisions",
     "maatpact.obstacles",
     "maatpact.learning",
+    "maatpact.reports",
     "maatpact.api",
 ]
 
@@ -210,6 +211,8 @@ SPECTACULAR_SETTINGS = {
         "InstrumentKindEnum": "maatpact.assessments.models.Instrument.Kind",
         "PlanChangeKindEnum": "maatpact.plans.models.PlanChange.Kind",
         "ProposalKindEnum": "maatpact.obstacles.models.StructuralProposal.Kind",
+        "UserRoleEnum": "maatpact.accounts.models.Role",
+        "MemberRoleEnum": "maatpact.households.models.Member.Role",
     },
 }
 
@@ -238,4 +241,6 @@ MAATPACT = {
     # (default about 3 months); the worklist shows items due within the look-ahead.
     "REASSESSMENT_INTERVAL_DAYS": int(os.environ.get("MAATPACT_REASSESSMENT_DAYS", "91")),
     "WORKLIST_LOOKAHEAD_DAYS": int(os.environ.get("MAATPACT_WORKLIST_LOOKAHEAD_DAYS", "14")),
+    # Reports: figures resting on fewer households are suppressed outside the regional team.
+    "REPORT_MIN_HOUSEHOLDS": 5,
 }

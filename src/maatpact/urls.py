@@ -13,6 +13,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("beheer/", admin.site.urls),
     path("api/v1/", include("maatpact.api.urls")),
+    path("", include("maatpact.reports.urls")),
     path("", include("maatpact.households.urls")),
     path("", include("maatpact.assessments.urls")),
     path("", include("maatpact.plans.urls")),

@@ -217,3 +217,24 @@ class HouseholdViewSet(
 
 def register(router) -> None:
     router.register("households", HouseholdViewSet, basename="household")
+    register_cohorts(router)
+
+
+class CohortSerializer(serializers.ModelSerializer):
+    region = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = Cohort
+        fields = ["id", "name", "region", "phase", "capacity", "starts_on"]
+
+
+class CohortViewSet(viewsets.ReadOnlyModelViewSet):
+    """Cohorts and phases: programme reference data, no household data."""
+
+    serializer_class = CohortSerializer
+    queryset = Cohort.objects.select_related("region").order_by("starts_on", "name")
+    filterset_fields = ["phase"]
+
+
+def register_cohorts(router) -> None:
+    router.register("cohorts", CohortViewSet, basename="cohort")

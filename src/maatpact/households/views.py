@@ -28,8 +28,8 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("households:worklist")
     if role == Role.TEAMLEIDER:
         return redirect("households:overview")
-    if role == Role.PROGRAMMATEAM:
-        return redirect("households:region")
+    if role in (Role.PROGRAMMATEAM, Role.ANALIST, Role.FINANCIER):
+        return redirect("reports:dashboard")
     if role == Role.BEHEERDER:
         return redirect("admin:index")
     return render(request, "households/start.html")

@@ -1,0 +1,103 @@
+"""Computing the interim report: every registered section, protected, for one context."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from .context import ReportContext
+from .registry import ReportSection, SectionResult, get_section, report_sections
+from .suppression import protect
+
+
+@dataclass
+class RenderedSection:
+    section: ReportSection
+    result: SectionResult
+
+
+@dataclass
+class Report:
+    context: ReportContext
+    sections: list[RenderedSection] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready: displayed (suppressed) values only, never the exact ones outside
+        the regional team."""
+        ctx = self.context
+        return {
+            "period": {"from": ctx.date_from.isoformat(), "to": ctx.date_to.isoformat()},
+            "scope": ctx.municipality.cbs_code if ctx.municipality else "regio",
+            "audience": ctx.audience,
+            "exact": ctx.exact,
+            "sections": [_section_dict(s, ctx.exact) for s in self.sections],
+        }
+
+
+def _plain(v: Any) -> Any:
+    if isinstance(v, Decimal):
+        return str(v)
+    return v
+
+
+def _section_dict(rendered: RenderedSection, exact: bool) -> dict[str, Any]:
+    result = rendered.result
+
+    def cell(c):
+        return {
+            "display": c.display,
+            "value": None if c.suppressed else _plain(c.value),
+            "suppressed": c.suppressed,
+        }
+
+    return {
+        "key": rendered.section.key,
+        "title": rendered.section.title,
+        "figures": [
+            {
+                "key": f.key,
+                "label": f.label,
+                "display": f.display,
+                "value": None if f.suppressed else _plain(f.value),
+                "suppressed": f.suppressed,
+                "provenance": asdict(f.provenance),
+            }
+            for f in result.figures
+        ],
+        "tables": [
+            {
+                "key": t.key,
+                "caption": t.caption,
+                "columns": t.columns,
+                "rows": [[cell(c) for c in row] for row in t.rows],
+                "provenance": asdict(t.provenance),
+            }
+            for t in result.tables
+        ],
+        "charts": [{"key": c.key, "title": c.title, "alt": c.alt} for c in result.charts],
+        "notes": result.notes,
+    }
+
+
+def compute_section(ctx: ReportContext, section: ReportSection) -> SectionResult | None:
+    result = section.compute(ctx)
+    if result is None:
+        return None
+    return protect(result, exact=ctx.exact)
+
+
+def build_report(ctx: ReportContext) -> Report:
+    report = Report(ctx)
+    for section in report_sections(ctx.audience):
+        result = compute_section(ctx, section)
+        if result is not None:
+            report.sections.append(RenderedSection(section, result))
+    return report
+
+
+def section_for(ctx: ReportContext, key: str) -> SectionResult | None:
+    section = get_section(key)
+    if section is None or ctx.audience not in section.audiences:
+        return None
+    return compute_section(ctx, section)
