@@ -100,7 +100,7 @@ def coordinators_load(dctx: DashboardContext) -> Tile:
 
     overview = municipality_overview(dctx.user)
     rows = [
-        (f"{c['coordinator__first_name']} {c['coordinator__last_name']}", c["n"])
+        (f"{c['first_name']} {c['last_name']}", c["n"])
         for c in overview["by_coordinator"]
     ]
     return Tile("Regisseurs", len(rows), caption="huishoudens per regisseur", rows=rows)
