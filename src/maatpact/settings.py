@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "maatpact.plans",
     "maatpact.provisions",
     "maatpact.obstacles",
+    "maatpact.budget",
     "maatpact.api",
 ]
 
@@ -217,4 +218,6 @@ MAATPACT = {
     "SELECTION_MIN_DOMAINS": int(os.environ.get("MAATPACT_SELECTION_MIN_DOMAINS", "3")),
     "SELECTION_MIN_LAWS": int(os.environ.get("MAATPACT_SELECTION_MIN_LAWS", "2")),
     "WORKLIST_PAGE_SIZE": 50,
+    # Rule-free budget: spends above this amount (euros) wait for a team lead (four eyes).
+    "BUDGET_APPROVAL_THRESHOLD": os.environ.get("MAATPACT_BUDGET_APPROVAL_THRESHOLD", "2500.00"),
 }
