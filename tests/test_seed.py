@@ -40,6 +40,7 @@ def test_seed_is_deterministic(db):
     first = list(Member.objects.order_by("pk").values_list("first_name", "last_name", "bsn"))
     from maatpact.households.models import Cohort
 
+    flush_append_only_tables()
     Household.objects.all().delete()
     Cohort.objects.all().delete()
     User.objects.all().delete()
@@ -53,3 +54,20 @@ def models_F(name):
     from django.db.models import F
 
     return F(name)
+
+
+def flush_append_only_tables():
+    """The budget ledger refuses DELETE (a trigger on PostgreSQL), so empty its tables the
+    way Django's own test flush does: one TRUNCATE (PostgreSQL) or DELETE (SQLite)."""
+    from django.apps import apps
+    from django.core.management.color import no_style
+    from django.db import connection
+
+    tables = [m._meta.db_table for m in apps.get_app_config("budget").get_models()]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no pending FK checks
+        for sql in connection.ops.sql_flush(no_style(), tables):
+            cursor.execute(sql)
+        if connection.vendor == "postgresql":
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")

@@ -14,8 +14,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Sum
-
 from maatpact.common.money import ZERO
 
 from . import ledger
@@ -38,12 +36,13 @@ class ReconcileResult:
 
 
 def _check_funds(result: ReconcileResult) -> None:
-    sums = dict(
-        Allocation.objects.values_list("fund").annotate(s=Sum("allocated")).values_list("fund", "s")
-    )
+    # Sums in Python: SQLite would add decimals in floating point.
+    sums: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    for fund_id, allocated in Allocation.objects.values_list("fund", "allocated"):
+        sums[fund_id] += allocated
     for fund in Fund.objects.all():
         result.funds += 1
-        total = sums.get(fund.pk) or ZERO
+        total = sums.get(fund.pk, ZERO)
         if fund.allocated_at is None and total == ZERO:
             continue
         if total != fund.amount:
@@ -52,32 +51,16 @@ def _check_funds(result: ReconcileResult) -> None:
             )
 
 
-def _check_balances(result: ReconcileResult) -> None:
-    sums: dict[int, dict[str, Decimal]] = defaultdict(dict)
-    for allocation_id, kind, total in (
-        LedgerEntry.objects.values_list("allocation", "kind")
-        .annotate(s=Sum("amount"))
-        .values_list("allocation", "kind", "s")
-    ):
-        sums[allocation_id][kind] = total
-    for a in Allocation.objects.all().order_by("pk"):
-        result.allocations += 1
-        expected = dict.fromkeys(("allocated", "pending", "approved", "paid"), ZERO)
-        for kind, total in sums.get(a.pk, {}).items():
-            for name, factor in zip(expected, ledger.EFFECTS[kind], strict=True):
-                expected[name] += factor * total
-        expected["available"] = expected["allocated"] - expected["pending"] - expected["approved"]
-        for name, value in expected.items():
-            actual = getattr(a, name)
-            if actual != value:
-                result.problems.append(
-                    f"toewijzing {a.pk}: saldo {name} is {actual}, som van de boekingen {value}"
-                )
-        if a.available < 0:
-            result.problems.append(f"toewijzing {a.pk}: beschikbaar saldo negatief ({a.available})")
+@dataclass
+class _Sums:
+    per_allocation: dict[int, dict[str, Decimal]]
+    per_spend: dict[int, dict[str, Decimal]]
 
 
-def _check_chains(result: ReconcileResult) -> None:
+def _check_chains(result: ReconcileResult) -> _Sums:
+    """One pass over every entry in chain order: hashes, links, and the exact sums."""
+    per_allocation: dict[int, dict[str, Decimal]] = defaultdict(lambda: defaultdict(lambda: ZERO))
+    per_spend: dict[int, dict[str, Decimal]] = defaultdict(lambda: defaultdict(lambda: ZERO))
     heads = {a.pk: (a.last_seq, a.last_hash) for a in Allocation.objects.all()}
     current, seq, last_hash = None, 0, ""
 
@@ -103,21 +86,36 @@ def _check_chains(result: ReconcileResult) -> None:
         if ledger.entry_hash(entry) != entry.hash:
             result.problems.append(f"boeking {entry.pk} (toewijzing {current}) is gewijzigd")
         seq, last_hash = entry.seq, entry.hash
+        per_allocation[entry.allocation_id][entry.kind] += entry.amount
+        if entry.spend_id is not None:
+            per_spend[entry.spend_id][entry.kind] += entry.amount
     close(current, seq, last_hash)
     for allocation_id, (head_seq, _) in heads.items():
         if head_seq != 0:
             result.problems.append(f"toewijzing {allocation_id}: boekingen ontbreken geheel")
+    return _Sums(per_allocation, per_spend)
 
 
-def _check_spends(result: ReconcileResult) -> None:
-    per: dict[int, dict[str, Decimal]] = defaultdict(dict)
-    for spend_id, kind, total in (
-        LedgerEntry.objects.filter(spend__isnull=False)
-        .values_list("spend", "kind")
-        .annotate(s=Sum("amount"))
-        .values_list("spend", "kind", "s")
-    ):
-        per[spend_id][kind] = total
+def _check_balances(result: ReconcileResult, sums: _Sums) -> None:
+    for a in Allocation.objects.all().order_by("pk"):
+        result.allocations += 1
+        expected = dict.fromkeys(("allocated", "pending", "approved", "paid"), ZERO)
+        for kind, total in sums.per_allocation.get(a.pk, {}).items():
+            for name, factor in zip(expected, ledger.EFFECTS[kind], strict=True):
+                expected[name] += factor * total
+        expected["available"] = expected["allocated"] - expected["pending"] - expected["approved"]
+        for name, value in expected.items():
+            actual = getattr(a, name)
+            if actual != value:
+                result.problems.append(
+                    f"toewijzing {a.pk}: saldo {name} is {actual}, som van de boekingen {value}"
+                )
+        if a.available < 0:
+            result.problems.append(f"toewijzing {a.pk}: beschikbaar saldo negatief ({a.available})")
+
+
+def _check_spends(result: ReconcileResult, sums: _Sums) -> None:
+    per = dict(sums.per_spend)
     status = Spend.Status
     rows = Spend.objects.values_list("pk", "status", "amount", "reversed_amount").iterator(5000)
     for pk, st, amount, reversed_amount in rows:
@@ -156,7 +154,7 @@ def _check_spends(result: ReconcileResult) -> None:
 def reconcile() -> ReconcileResult:
     result = ReconcileResult()
     _check_funds(result)
-    _check_balances(result)
-    _check_chains(result)
-    _check_spends(result)
+    sums = _check_chains(result)
+    _check_balances(result, sums)
+    _check_spends(result, sums)
     return result
