@@ -21,9 +21,11 @@ def test_seed_books_a_consistent_ledger(db):
     big = Spend.objects.filter(needs_approval=True).exclude(status="aangevraagd")
     assert big.exists()
     assert not big.filter(decided_by__role__in=["regisseur"]).exists()
-    assert not Spend.objects.filter(needs_approval=True, decided_by=None).exclude(
-        status="aangevraagd"
-    ).exists()
+    assert (
+        not Spend.objects.filter(needs_approval=True, decided_by=None)
+        .exclude(status="aangevraagd")
+        .exists()
+    )
     result = reconcile()
     assert result.ok, result.problems[:5]
     out = io.StringIO()

@@ -115,6 +115,12 @@ def seed(ctx: SeedContext) -> None:
             )
             planned.append((_at(day, rng), h, Decimal(cents) / 100))
     planned.sort(key=lambda p: (p[0], p[1].pk))
+    # Spread the fund over the years: with many households keep a random sample whose
+    # expected total stays within ~85% of the fund, instead of running dry in year one.
+    expected = sum((p[2] for p in planned), ZERO)
+    keep = min(1.0, float(FUND_AMOUNT * Decimal("0.85") / expected)) if expected else 1.0
+    if keep < 1.0:
+        planned = [p for p in planned if rng.random() < keep]
 
     left = {a.pk: shares[a.municipality_id] for a in allocations}
     spends: list[Spend] = []
@@ -152,7 +158,8 @@ def seed(ctx: SeedContext) -> None:
             spend.decided_at = requested_at
         else:
             decided = requested_at + timedelta(days=rng.randint(1, 6), hours=rng.randint(0, 5))
-            if decided > now or lead is None:
+            recent = requested_at > now - timedelta(days=45)
+            if decided > now or lead is None or (recent and rng.random() < 0.6):
                 spend.status = Spend.Status.AANGEVRAAGD
             else:
                 spend.decided_at, spend.decided_by_id = decided, lead
