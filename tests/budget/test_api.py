@@ -178,3 +178,30 @@ def test_allocation_preview_and_transfer_by_regional(funded, regional, coordinat
         format="json",
     )
     assert moved.status_code == 201 and reconcile().ok
+
+
+def test_unknown_law_financier_or_foreign_provision_is_400(funded, coordinator, household):
+    goal = goal_for(household)
+    client = _api(coordinator)
+    for extra, field in (
+        ({"law": 999999}, "law"),
+        ({"financier": 999999}, "financier"),
+        (
+            {
+                "lines": [
+                    {
+                        "kind": "huidig",
+                        "description": "x",
+                        "annual_cost": "1.00",
+                        "provision": 999999,
+                    }
+                ]
+            },
+            "lines",
+        ),
+    ):
+        response = client.post(
+            "/api/v1/budget/spends/", _body(household, goal, **extra), format="json"
+        )
+        assert response.status_code == 400 and field in response.data
+    assert Spend.objects.count() == 0 and LedgerEntry.objects.count() == 1

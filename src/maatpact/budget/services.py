@@ -119,6 +119,23 @@ def _validate_request(household: Household, data: SpendRequest) -> tuple[Decimal
         and not Obstacle.objects.filter(pk=data.obstacle_id, household_id=household.pk).exists()
     ):
         errors["obstacle"] = "Dit knelpunt hoort niet bij dit huishouden."
+    from maatpact.provisions.models import Law, Provision
+    from maatpact.regions.models import Organisation
+
+    if data.law_id is not None and not Law.objects.filter(pk=data.law_id).exists():
+        errors["law"] = "Onbekende wet."
+    financier_ids = {line.financier_id for line in data.lines or [] if line.financier_id}
+    if data.financier_id is not None:
+        financier_ids.add(data.financier_id)
+    if financier_ids and Organisation.objects.filter(pk__in=financier_ids).count() != len(
+        financier_ids
+    ):
+        errors["financier"] = "Onbekende financier."
+    provision_ids = {line.provision_id for line in data.lines or [] if line.provision_id}
+    if provision_ids and Provision.objects.filter(
+        pk__in=provision_ids, household_id=household.pk
+    ).count() != len(provision_ids):
+        errors["lines"] = "Een voorziening hoort niet bij dit huishouden."
     lines = []
     for line in data.lines or []:
         if line.kind not in ScenarioLine.Kind.values or not line.description.strip():
