@@ -42,6 +42,7 @@ def test_seed_is_deterministic(db):
     from maatpact.learning.models import ApproachChange, Lesson, ReflectionSession
     from maatpact.obstacles.models import Obstacle, StructuralProposal
 
+    flush_append_only_tables()
     for model in (StructuralProposal, Obstacle, ApproachChange, Lesson, ReflectionSession):
         model.objects.all().delete()
     Household.objects.all().delete()
@@ -92,3 +93,20 @@ def test_seed_fills_assessments_plans_and_provisions(db, client):
     client.force_login(user)
     html = client.get(reverse("households:detail", args=[number])).content.decode()
     assert "Organisaties rond dit huishouden" in html and "Zelfredzaamheid" in html
+
+
+def flush_append_only_tables():
+    """The budget ledger refuses DELETE (a trigger on PostgreSQL), so empty its tables the
+    way Django's own test flush does: one TRUNCATE (PostgreSQL) or DELETE (SQLite)."""
+    from django.apps import apps
+    from django.core.management.color import no_style
+    from django.db import connection
+
+    tables = [m._meta.db_table for m in apps.get_app_config("budget").get_models()]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no pending FK checks
+        for sql in connection.ops.sql_flush(no_style(), tables):
+            cursor.execute(sql)
+        if connection.vendor == "postgresql":
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")

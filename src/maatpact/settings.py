@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "maatpact.obstacles",
     "maatpact.learning",
     "maatpact.reports",
+    "maatpact.budget",
     "maatpact.api",
 ]
 
@@ -243,4 +244,6 @@ MAATPACT = {
     "WORKLIST_LOOKAHEAD_DAYS": int(os.environ.get("MAATPACT_WORKLIST_LOOKAHEAD_DAYS", "14")),
     # Reports: figures resting on fewer households are suppressed outside the regional team.
     "REPORT_MIN_HOUSEHOLDS": 5,
+    # Rule-free budget: spends above this amount (euros) wait for a team lead (four eyes).
+    "BUDGET_APPROVAL_THRESHOLD": os.environ.get("MAATPACT_BUDGET_APPROVAL_THRESHOLD", "2500.00"),
 }

@@ -99,10 +99,7 @@ def coordinators_load(dctx: DashboardContext) -> Tile:
     from maatpact.households.selectors import municipality_overview
 
     overview = municipality_overview(dctx.user)
-    rows = [
-        (f"{c['first_name']} {c['last_name']}", c["n"])
-        for c in overview["by_coordinator"]
-    ]
+    rows = [(f"{c['first_name']} {c['last_name']}", c["n"]) for c in overview["by_coordinator"]]
     return Tile("Regisseurs", len(rows), caption="huishoudens per regisseur", rows=rows)
 
 
