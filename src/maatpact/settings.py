@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "maatpact.plans",
     "maatpact.provisions",
     "maatpact.obstacles",
+    "maatpact.outcomes",
     "maatpact.api",
 ]
 
@@ -217,4 +218,8 @@ MAATPACT = {
     "SELECTION_MIN_DOMAINS": int(os.environ.get("MAATPACT_SELECTION_MIN_DOMAINS", "3")),
     "SELECTION_MIN_LAWS": int(os.environ.get("MAATPACT_SELECTION_MIN_LAWS", "2")),
     "WORKLIST_PAGE_SIZE": 50,
+    # Social cost-benefit analysis: Dutch standard discount rate (2.25 %).
+    "DISCOUNT_RATE": float(os.environ.get("MAATPACT_DISCOUNT_RATE", "0.0225")),
+    # Fewer households than this per group: no savings estimate, the page says so.
+    "SAVINGS_MIN_GROUP": int(os.environ.get("MAATPACT_SAVINGS_MIN_GROUP", "20")),
 }
