@@ -11,5 +11,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("beheer/", admin.site.urls),
     path("api/v1/", include("maatpact.api.urls")),
+    path("", include("maatpact.outcomes.urls")),
     path("", include("maatpact.households.urls")),
 ]
