@@ -7,7 +7,8 @@ How a statement is computed (the same order an accountant can follow by hand):
    first payment period that ends on or after that date, so an outcome verified late is
    paid in the period it was verified in and closed periods never change.
 2. Deadweight: per outcome definition, in order of verification, the k-th outcome is paid
-   when ``floor(k*p/q) > floor((k-1)*p/q)`` ("pay for p of every q").
+   when ``ceil(k*p/q) > ceil((k-1)*p/q)`` ("pay for p of every q": with 5 of 6, every
+   sixth outcome is not paid).
 3. Trigger: an outcome is paid only in a period where its cohort's rate (verified
    outcomes / attached households, at the period's end) beats the comparison rate by at
    least the threshold; until then it waits and is paid in the first period that does.
@@ -182,7 +183,8 @@ def deadweight_skips(outcomes: Sequence[VerifiedOutcome], paid: int, of: int) ->
     for o in sorted(outcomes, key=lambda o: (o.verified_on, o.id)):
         counts[o.definition] += 1
         k = counts[o.definition]
-        if (k * paid) // of == ((k - 1) * paid) // of:
+        # ceil(k*p/q) grows by one for p of every q outcomes: the q-th, 2q-th... is skipped.
+        if -(-k * paid // of) == -(-(k - 1) * paid // of):
             skipped.add(o.id)
     return skipped
 
