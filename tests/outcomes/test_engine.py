@@ -81,7 +81,11 @@ def test_household_cap_and_payer_cap():
         t,
         [P1],
         [],
-        [out(1, 1, date(2025, 2, 1)), out(2, 1, date(2025, 3, 1), "y"), out(3, 2, date(2025, 4, 1))],
+        [
+            out(1, 1, date(2025, 2, 1)),
+            out(2, 1, date(2025, 3, 1), "y"),
+            out(3, 2, date(2025, 4, 1)),
+        ],
     )
     assert result.household_total(1) == D("2000.00")  # 1500 + 500 of the 1000 for y
     assert result.payer_total(B) == D("600.00")  # 500 + 100 of the next 500
@@ -90,9 +94,7 @@ def test_household_cap_and_payer_cap():
 
 def test_deadweight_pays_five_of_every_six():
     outcomes = [out(i, i, date(2025, 1, 1) + timedelta(days=i)) for i in range(1, 8)]
-    result = engine.compute_payments(
-        terms(deadweight_paid=5, deadweight_of=6), [P1], [], outcomes
-    )
+    result = engine.compute_payments(terms(deadweight_paid=5, deadweight_of=6), [P1], [], outcomes)
     paid_ids = {ln.outcome_id for ln in result.periods[0].lines}
     assert paid_ids == {1, 2, 3, 4, 5, 7}  # the sixth is not paid
     assert result.periods[0].deadweight == 1

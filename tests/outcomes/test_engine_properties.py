@@ -12,7 +12,9 @@ from maatpact.outcomes.engine import Attachment, ContractTerms, PayerTerms, Peri
 
 START = date(2025, 1, 1)
 PERIODS = [
-    Period(i + 1, f"P{i + 1}", START + timedelta(days=182 * i), START + timedelta(days=182 * i + 181))
+    Period(
+        i + 1, f"P{i + 1}", START + timedelta(days=182 * i), START + timedelta(days=182 * i + 181)
+    )
     for i in range(4)
 ]
 money = st.integers(min_value=0, max_value=500_000).map(lambda c: D(c) / 100)

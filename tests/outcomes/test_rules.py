@@ -19,14 +19,24 @@ START = date(2025, 1, 15)
 @pytest.mark.parametrize(
     "rule, message",
     [
-        ({"kind": "zrm_rise", "domain": "geluk", "from_max": 2, "to_min": 3, "hold_months": 6},
-         "Onbekend leefgebied 'geluk'."),
+        (
+            {"kind": "zrm_rise", "domain": "geluk", "from_max": 2, "to_min": 3, "hold_months": 6},
+            "Onbekend leefgebied 'geluk'.",
+        ),
         ({"kind": "no_event", "event": "brand", "months": 12}, "Onbekende gebeurtenis 'brand'."),
         ({"kind": "provision_ends", "law": "wet-x"}, "Onbekende wet 'wet-x'."),
         ({"kind": "toverij"}, "Onbekende soort regel"),
         ({"kind": "no_event", "event": "huisuitzetting"}, "Deze regel mist: months."),
-        ({"kind": "zrm_rise", "domain": "financien", "from_max": 3, "to_min": 3, "hold_months": 6},
-         "moet hoger zijn"),
+        (
+            {
+                "kind": "zrm_rise",
+                "domain": "financien",
+                "from_max": 3,
+                "to_min": 3,
+                "hold_months": 6,
+            },
+            "moet hoger zijn",
+        ),
         ([1, 2], "JSON-object"),
     ],
 )
@@ -47,6 +57,10 @@ def test_no_event_needs_the_whole_window_without_the_event():
     assert rules.evaluate(rule, facts, date(2025, 12, 1)) is None  # window still open
     got = rules.evaluate(rule, facts, date(2026, 2, 1))
     assert got.achieved_on == date(2026, 1, 15)
+    placement = {"kind": "no_event", "event": "huisuitzetting", "months": 12, "with_children": True}
+    assert rules.evaluate(placement, facts, date(2026, 2, 1)) is None  # no children
+    facts.children = 2
+    assert rules.evaluate(placement, facts, date(2026, 2, 1)) is not None
     facts.events.append(EventFact("huisuitzetting", date(2025, 9, 1), 7))
     assert rules.evaluate(rule, facts, date(2026, 2, 1)) is None
 
@@ -79,7 +93,9 @@ def test_event_occurs_and_provision_ends():
         events=[EventFact("schuldregeling", date(2025, 3, 3), 5)],
         provisions=[ProvisionFact("jeugdwet", date(2024, 6, 1), date(2025, 6, 30), 8)],
     )
-    got = rules.evaluate({"kind": "event_occurs", "event": "schuldregeling"}, facts, date(2025, 4, 1))
+    got = rules.evaluate(
+        {"kind": "event_occurs", "event": "schuldregeling"}, facts, date(2025, 4, 1)
+    )
     assert got.achieved_on == date(2025, 3, 3) and got.recorded_by == {5}
     rule = {"kind": "provision_ends", "law": "jeugdwet", "months": 6}
     assert rules.evaluate(rule, facts, date(2025, 10, 1)) is None  # hold not yet over

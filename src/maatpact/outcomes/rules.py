@@ -3,7 +3,8 @@
 Kinds (all windows count from the household's entry, ``started_on``):
 
 * ``{"kind": "no_event", "event": "huisuitzetting", "months": 12}`` - no such event in
-  the months after entry; achieved when the window has passed.
+  the months after entry; achieved when the window has passed. With
+  ``"with_children": true`` only households with children count (placement of a child).
 * ``{"kind": "zrm_rise", "domain": "financien", "from_max": 2, "to_min": 3,
   "hold_months": 6}`` - a baseline score (last one on or before entry, else the first
   after it) of at most ``from_max``, later a score of at least ``to_min`` and a
@@ -35,7 +36,11 @@ KINDS = {
     "event_occurs": {"event"},
     "provision_ends": {"law"},
 }
-OPTIONAL = {"event_occurs": {"within_months"}, "provision_ends": {"months"}}
+OPTIONAL = {
+    "no_event": {"with_children"},
+    "event_occurs": {"within_months"},
+    "provision_ends": {"months"},
+}
 
 
 def add_months(day: date, months: int) -> date:
@@ -97,6 +102,8 @@ def validate_rule(
         _int(rule, "hold_months", 0, 60, errors, "De vasthoudperiode")
         if not errors and rule["to_min"] <= rule["from_max"]:
             errors.append("'Naar ten minste' moet hoger zijn dan 'van ten hoogste'.")
+    if "with_children" in rule and not isinstance(rule["with_children"], bool):
+        errors.append("'with_children' is true of false.")
     if "within_months" in rule:
         _int(rule, "within_months", 1, 120, errors, "Het aantal maanden")
     if kind == "provision_ends" and "months" in rule:
@@ -139,6 +146,7 @@ class HouseholdFacts:
     events: list[EventFact] = field(default_factory=list)
     scores: list[ScoreFact] = field(default_factory=list)
     provisions: list[ProvisionFact] = field(default_factory=list)
+    children: int = 0
 
 
 @dataclass(frozen=True)
@@ -163,6 +171,8 @@ def evaluate(rule: dict, facts: HouseholdFacts, as_of: date) -> Achievement | No
 
 
 def _no_event(rule: dict, f: HouseholdFacts, as_of: date) -> Achievement | None:
+    if rule.get("with_children") and not f.children:
+        return None
     end = add_months(f.started_on, rule["months"])
     if end > as_of:
         return None

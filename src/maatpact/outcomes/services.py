@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 
 from maatpact.accounts import policies
@@ -104,7 +105,7 @@ def save_definition(
 
 
 def load_facts(household_ids: Iterable[int] | None = None) -> list[rules.HouseholdFacts]:
-    """Everything the rules look at, for started households, in four queries."""
+    """Everything the rules look at, for started households, in five queries."""
     from maatpact.assessments.models import Score
     from maatpact.provisions.models import Provision
 
@@ -116,6 +117,18 @@ def load_facts(household_ids: Iterable[int] | None = None) -> list[rules.Househo
         pk: rules.HouseholdFacts(pk, started)
         for pk, started in households.values_list("pk", "started_on").iterator(chunk_size=5000)
     }
+
+    from maatpact.households.models import Member
+
+    for hid, n in (
+        Member.objects.filter(role=Member.Role.KIND)
+        .filter(**({"household_id__in": ids} if ids is not None else {}))
+        .values("household_id")
+        .annotate(n=Count("pk"))
+        .values_list("household_id", "n")
+    ):
+        if hid in facts:
+            facts[hid].children = n
 
     def scoped(qs, field):
         return qs.filter(**{f"{field}__in": ids}) if ids is not None else qs

@@ -29,8 +29,8 @@ DEFINITIONS = [
     (
         "uithuisplaatsing-voorkomen",
         "Uithuisplaatsing van een kind voorkomen",
-        "Geen uithuisplaatsing van een kind in de 12 maanden na de start.",
-        {"kind": "no_event", "event": "uithuisplaatsing", "months": 12},
+        "Geen uithuisplaatsing van een kind in de 12 maanden na de start (huishoudens met kinderen).",
+        {"kind": "no_event", "event": "uithuisplaatsing", "months": 12, "with_children": True},
         12,
     ),
     (
