@@ -40,7 +40,9 @@ def test_financier_sees_only_its_own_statement(client, financier, regional, hous
     assert data["investors"] == []
 
 
-def test_investor_sees_cash_flows_and_regional_team_sees_all(client, financier, regional, household):
+def test_investor_sees_cash_flows_and_regional_team_sees_all(
+    client, financier, regional, household
+):
     c, corporation, investor = _contract_for(financier, regional, household)
     investor_user = factories.user(Role.FINANCIER, None, organisation=investor)
     login(client, investor_user)
@@ -82,7 +84,10 @@ def test_coordinator_records_event_on_page_and_bad_date_in_api(client, household
     url = reverse("outcomes:event_create", args=[household.number])
     response = client.post(
         url,
-        {"event_type": EventType.objects.get(code="schuldregeling").pk, "occurred_on": "2025-03-01"},
+        {
+            "event_type": EventType.objects.get(code="schuldregeling").pk,
+            "occurred_on": "2025-03-01",
+        },
     )
     assert response.status_code == 302
     assert HouseholdEvent.objects.get().recorded_by == coordinator
@@ -176,8 +181,11 @@ def test_negative_price_via_api(client, regional, financier, household):
     assert response.status_code == 400
     response = client.post(
         f"/api/v1/sib-contracts/{c.pk}/rate-card/",
-        {"definition": "schuldregeling-gestart", "payer": financier.organisation_id,
-         "price": "-1.00"},
+        {
+            "definition": "schuldregeling-gestart",
+            "payer": financier.organisation_id,
+            "price": "-1.00",
+        },
         content_type="application/json",
     )
     assert response.status_code == 400
@@ -231,12 +239,21 @@ def test_savings_estimate_with_enough_households(client, regional, coordinator):
             Household.objects.filter(pk=h.pk).update(registered_on=ref)
         # 1,000 a month before; after: participants 400, comparison 900 a month
         Provision.objects.create(
-            household=h, law=law, financier=insurer, description="zorg",
-            starts_on=ref - timedelta(days=400), ends_on=ref, amount=Decimal("1000.00"),
+            household=h,
+            law=law,
+            financier=insurer,
+            description="zorg",
+            starts_on=ref - timedelta(days=400),
+            ends_on=ref,
+            amount=Decimal("1000.00"),
         )
         Provision.objects.create(
-            household=h, law=law, financier=insurer, description="zorg",
-            starts_on=ref + timedelta(days=1), amount=Decimal("400.00" if treated else "900.00"),
+            household=h,
+            law=law,
+            financier=insurer,
+            description="zorg",
+            starts_on=ref + timedelta(days=1),
+            amount=Decimal("400.00" if treated else "900.00"),
         )
     login(client, regional)
     data = client.get("/api/v1/savings/").json()
@@ -258,7 +275,9 @@ def test_household_panels_use_constant_queries(client, household, coordinator):
     kind = EventType.objects.get(code="werk")
     for d in range(5):
         HouseholdEvent.objects.create(
-            household=household, event_type=kind, occurred_on=timezone.localdate() - timedelta(days=d)
+            household=household,
+            event_type=kind,
+            occurred_on=timezone.localdate() - timedelta(days=d),
         )
     with CaptureQueriesContext(connection) as many:
         client.get(url)

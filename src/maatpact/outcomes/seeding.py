@@ -78,8 +78,10 @@ def _contract(ctx: SeedContext) -> Contract | None:
     first_day = ctx.today - timedelta(days=365 * ctx.years)
     n = max(len(ctx.households), 1)
     committed = Decimal(max(500_000, n * 5_000))
+    name = "SIB Maatpact Hart van Brabant (fictief)"
+    Contract.objects.filter(name=name).delete()  # a re-seed replaces the fictional contract
     contract = Contract.objects.create(
-        name="SIB Maatpact Hart van Brabant (fictief)",
+        name=name,
         starts_on=first_day,
         ends_on=add_months(first_day, 60),
         cap_per_household=Decimal("20000.00"),
