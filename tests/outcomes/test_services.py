@@ -243,3 +243,26 @@ def test_statement_pays_verified_outcomes_only(household, goirle_household, regi
     st = selectors.statement(regional, c)
     assert st.households == 2
     assert st.payer_rows[0]["total"] == Decimal("1000.00")
+
+
+def test_statement_pays_counterfactual_savings_from_the_evidence(household, regional):
+    from maatpact.outcomes.models import ContractPayer
+
+    helpers.start(household, days_ago=400)
+    municipality = helpers.org("Gemeente Test", "gemeente")
+    c = helpers.contract(payer_orgs=[municipality])
+    RateCardLine.objects.create(
+        contract=c,
+        definition=OutcomeDefinition.objects.get(code="uitstroom-bijstand"),
+        payer=ContractPayer.objects.get(contract=c),
+        method="besparing",
+        benchmark_months=Decimal(36),
+        monthly_cost=Decimal("1000.00"),
+        savings_share_percent=Decimal(50),
+    )
+    outcome = helpers.verified(household, regional, code="uitstroom-bijstand")
+    outcome.evidence = {"soort": "voorziening beëindigd", "duur_maanden": "12.00"}
+    outcome.save()
+    st = selectors.statement(regional, c)
+    # (36 - 12) months x 1,000 x 50 %
+    assert st.payer_rows[0]["total"] == Decimal("12000.00")

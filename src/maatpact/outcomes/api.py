@@ -499,7 +499,7 @@ ACCOUNTING_METHOD = (
 )
 DID_METHOD = (
     "Verschil-in-verschillen: verandering 12 maanden voor/na de start bij deelnemers min die "
-    "bij gescreende maar niet toegelaten huishoudens; bootstrap-interval 95 %."
+    "bij gescreende maar niet toegelaten huishoudens; bootstrap-interval 95 % (1.000 trekkingen)."
 )
 
 

@@ -232,6 +232,14 @@ def compute_payments(
     }
     skipped = deadweight_skips(outcomes, terms.deadweight_paid, terms.deadweight_of)
 
+    fee_by_year: dict[int, Decimal] = {}
+
+    def fee_pct(on: date) -> Decimal:
+        year = contract_year(terms.starts_on, on)
+        if year not in fee_by_year:
+            fee_by_year[year] = fee_share(terms, on)
+        return fee_by_year[year]
+
     paid_household: dict[int, Decimal] = defaultdict(lambda: ZERO)
     paid_payer: dict[int, Decimal] = defaultdict(lambda: ZERO)
     paid_total = ZERO
@@ -275,7 +283,7 @@ def compute_payments(
             demands: dict[int, Decimal] = {}
             notes: dict[int, str] = {}
             if kind == 0:
-                share = fee_share(terms, item.on)
+                share = fee_pct(item.on)
                 for p in terms.payers:
                     if p.attachment_fee > 0:
                         demands[p.payer_id] = cents_down(p.attachment_fee * share / Decimal(100))

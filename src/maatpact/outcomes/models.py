@@ -116,7 +116,11 @@ class AchievedOutcome(models.Model):
                 name="verification_has_who_and_when",
             ),
         ]
-        indexes = [models.Index(fields=["status", "verified_at"], name="achieved_status_at")]
+        indexes = [
+            models.Index(fields=["status", "verified_at"], name="achieved_status_at"),
+            # the regional list: per status, newest first
+            models.Index(fields=["status", "-achieved_on", "id"], name="achieved_status_on"),
+        ]
 
 
 # --- Social Impact Bond ---------------------------------------------------------

@@ -87,59 +87,83 @@ class DidResult:
         return None
 
 
-def did(
+def _bootstrap_means(d: np.ndarray, reps: int, rng: np.random.Generator) -> np.ndarray:
+    """Means of ``reps`` resamples (with replacement) of the rows of ``d`` (n x m).
+
+    Each resample is a vector of counts per household; means are ``counts @ d / n``, a
+    matrix product, in chunks so memory stays small at 100,000 households.
+    """
+    n, m = d.shape
+    out = np.empty((reps, m))
+    chunk = max(1, min(reps, 4_000_000 // max(n, 1)))
+    for start in range(0, reps, chunk):
+        c = min(chunk, reps - start)
+        idx = rng.integers(0, n, size=(c, n)) + (np.arange(c) * n)[:, None]
+        counts = np.bincount(idx.ravel(), minlength=c * n).reshape(c, n)
+        out[start : start + c] = counts @ d / n
+    return out
+
+
+def did_columns(
     pre_t: np.ndarray,
     post_t: np.ndarray,
     pre_c: np.ndarray,
     post_c: np.ndarray,
     *,
-    reps: int = 2000,
+    reps: int = 1000,
     seed: int = 2019,
     min_group: int = 20,
     level: float = 0.95,
-) -> DidResult:
-    """Difference-in-differences of mean changes with a percentile bootstrap CI.
+) -> list[DidResult]:
+    """Difference-in-differences of mean changes, one per column (financier), with a
+    percentile bootstrap CI.
 
     Households are resampled with replacement within each group (seeded), which keeps
-    each household's own before/after pair together.
+    each household's own before/after pair, and its costs for every financier, together.
     """
-    d_t = np.asarray(post_t, dtype=float) - np.asarray(pre_t, dtype=float)
-    d_c = np.asarray(post_c, dtype=float) - np.asarray(pre_c, dtype=float)
-    n_t, n_c = d_t.size, d_c.size
+    d_t = np.atleast_2d(np.asarray(post_t, dtype=float) - np.asarray(pre_t, dtype=float))
+    d_c = np.atleast_2d(np.asarray(post_c, dtype=float) - np.asarray(pre_c, dtype=float))
+    if np.ndim(pre_t) == 1:
+        d_t, d_c = d_t.reshape(-1, 1), d_c.reshape(-1, 1)
+    n_t, n_c, m = d_t.shape[0], d_c.shape[0], d_t.shape[1]
     if n_c == 0:
-        return DidResult(n_t, n_c, None, None, None, None, None, "Er is geen vergelijkingsgroep.")
-    if n_t < min_group or n_c < min_group:
-        return DidResult(
+        reason = "Er is geen vergelijkingsgroep."
+    elif n_t < min_group or n_c < min_group:
+        reason = (
+            f"Te weinig huishoudens voor een schatting (deelnemers {n_t}, vergelijking {n_c}; "
+            f"minimaal {min_group} per groep)."
+        )
+    else:
+        reason = ""
+    if reason:
+        return [DidResult(n_t, n_c, None, None, None, None, None, reason) for _ in range(m)]
+    rng = np.random.default_rng(seed)
+    boot = _bootstrap_means(d_t, reps, rng) - _bootstrap_means(d_c, reps, rng)
+    alpha = (1 - level) / 2
+    low, high = np.quantile(boot, [alpha, 1 - alpha], axis=0)
+    mean_t, mean_c = d_t.mean(axis=0), d_c.mean(axis=0)
+    return [
+        DidResult(
             n_t,
             n_c,
-            None,
-            None,
-            None,
-            None,
-            None,
-            f"Te weinig huishoudens voor een schatting (deelnemers {n_t}, vergelijking {n_c}; "
-            f"minimaal {min_group} per groep).",
+            float(mean_t[j] - mean_c[j]),
+            float(low[j]),
+            float(high[j]),
+            float(mean_t[j]),
+            float(mean_c[j]),
         )
-    effect = float(d_t.mean() - d_c.mean())
-    rng = np.random.default_rng(seed)
-    boot_t = d_t[rng.integers(0, n_t, size=(reps, n_t))].mean(axis=1)
-    boot_c = d_c[rng.integers(0, n_c, size=(reps, n_c))].mean(axis=1)
-    alpha = (1 - level) / 2
-    low, high = np.quantile(boot_t - boot_c, [alpha, 1 - alpha])
-    return DidResult(
-        n_t, n_c, effect, float(low), float(high), float(d_t.mean()), float(d_c.mean())
-    )
-
-
-def did_by_financier(
-    pre_t: np.ndarray,
-    post_t: np.ndarray,
-    pre_c: np.ndarray,
-    post_c: np.ndarray,
-    **kwargs,
-) -> list[DidResult]:
-    """One estimate per column (financier) of households x financiers matrices."""
-    return [
-        did(pre_t[:, j], post_t[:, j], pre_c[:, j], post_c[:, j], **kwargs)
-        for j in range(pre_t.shape[1] if pre_t.ndim == 2 else 0)
+        for j in range(m)
     ]
+
+
+def did(
+    pre_t: np.ndarray, post_t: np.ndarray, pre_c: np.ndarray, post_c: np.ndarray, **kwargs
+) -> DidResult:
+    """One difference-in-differences estimate of per-household totals."""
+    return did_columns(
+        np.asarray(pre_t, dtype=float),
+        np.asarray(post_t, dtype=float),
+        np.asarray(pre_c, dtype=float),
+        np.asarray(post_c, dtype=float),
+        **kwargs,
+    )[0]

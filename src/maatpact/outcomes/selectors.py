@@ -145,23 +145,24 @@ def statement(user: User, contract: Contract) -> Statement:
     ]
     codes = {ln.definition for ln in terms.lines}
     outcomes = []
-    for pk, hid, code, at, evidence in (
+    for pk, hid, code, at, duration in (
         AchievedOutcome.objects.filter(
             status=AchievedOutcome.Status.GEVERIFIEERD,
             household__in=households,
             definition__code__in=codes,
         )
-        .values_list("pk", "household_id", "definition__code", "verified_at", "evidence")
+        .values_list(
+            "pk", "household_id", "definition__code", "verified_at", "evidence__duur_maanden"
+        )
         .iterator(chunk_size=5000)
     ):
-        duration = (evidence or {}).get("duur_maanden")
         outcomes.append(
             engine.VerifiedOutcome(
                 pk,
                 hid,
                 code,
                 at.astimezone(tz).date(),
-                Decimal(duration) if duration is not None else None,
+                Decimal(str(duration)) if duration not in (None, "") else None,
             )
         )
     periods = [engine.Period(p.pk, p.name, p.starts_on, p.ends_on) for p in contract.periods.all()]
@@ -337,9 +338,13 @@ class SavingsReport:
 def _provision_frame(household_ids: list[int]) -> dict[str, np.ndarray]:
     from maatpact.provisions.models import Provision
 
+    # Selected by a join, not a list of ids (100,000 ids make a slow IN clause).
     rows = (
         list(
-            Provision.objects.filter(household_id__in=household_ids)
+            Provision.objects.filter(
+                Q(household__started_on__isnull=False)
+                | Q(household__status__in=[Household.Status.AANGEMELD, Household.Status.AFGESLOTEN])
+            )
             .values_list(
                 "household_id", "financier__name", "starts_on", "ends_on", "cost_kind", "amount"
             )
@@ -373,7 +378,8 @@ def savings_report(as_of: date | None = None) -> SavingsReport:
     )
     ref = {**comparison, **treated}
     ids = list(ref)
-    rows = _provision_frame(ids)["rows"]
+    index_ids = set(ids)
+    rows = [r for r in _provision_frame(ids)["rows"] if r[0] in index_ids]
     spends: list[tuple[int, date, Decimal]] = []
     for source in savings.spend_sources():
         spends.extend(source(ids))
@@ -439,22 +445,20 @@ def savings_report(as_of: date | None = None) -> SavingsReport:
     full_year = today - timedelta(days=365)
     t_did = np.array([index[h] for h, d in treated.items() if d <= full_year], dtype=int)
     c_did = np.array([index[h] for h, d in comparison.items() if d <= full_year], dtype=int)
-    seed = 2019
-    did_total = savings.did(
-        pre[t_did].sum(axis=1),
-        post[t_did].sum(axis=1),
-        pre[c_did].sum(axis=1),
-        post[c_did].sum(axis=1),
+
+    # One bootstrap for every financier and the total (last column) together.
+    def with_total(x: np.ndarray) -> np.ndarray:
+        return np.column_stack([x, x.sum(axis=1)])
+
+    results = savings.did_columns(
+        with_total(pre[t_did]),
+        with_total(post[t_did]),
+        with_total(pre[c_did]),
+        with_total(post[c_did]),
         min_group=min_group,
-        seed=seed,
+        seed=2019,
     )
-    per_fin = (
-        savings.did_by_financier(
-            pre[t_did], post[t_did], pre[c_did], post[c_did], min_group=min_group, seed=seed
-        )
-        if financiers
-        else []
-    )
+    did_total, per_fin = results[-1], results[:-1]
     accounting = [
         FinancierRow(
             name,
