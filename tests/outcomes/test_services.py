@@ -266,3 +266,20 @@ def test_statement_pays_counterfactual_savings_from_the_evidence(household, regi
     st = selectors.statement(regional, c)
     # (36 - 12) months x 1,000 x 50 %
     assert st.payer_rows[0]["total"] == Decimal("12000.00")
+
+
+def test_admin_refuses_a_definition_with_an_unknown_domain(client, admin_user):
+    client.force_login(admin_user)
+    response = client.post(
+        "/beheer/outcomes/outcomedefinition/add/",
+        {
+            "code": "x",
+            "name": "X",
+            "rule": '{"kind": "zrm_rise", "domain": "geluk", "from_max": 2, "to_min": 3, '
+            '"hold_months": 6}',
+            "active": "on",
+        },
+    )
+    assert response.status_code == 200
+    assert "Onbekend leefgebied" in response.content.decode()
+    assert not OutcomeDefinition.objects.filter(code="x").exists()
