@@ -118,6 +118,8 @@ def _contract(ctx: SeedContext) -> Contract | None:
         ("financien-stabiel", "zorgverzekeraar", "1500.00"),
         ("uithuisplaatsing-voorkomen", "gemeente", "8000.00"),
         ("schuldregeling-gestart", "gemeente", "1000.00"),
+        # fewer defaulting premium payers: the insurer pays for debt arrangements too
+        ("schuldregeling-gestart", "zorgverzekeraar", "500.00"),
     ]
     lines = [
         RateCardLine(

@@ -189,6 +189,7 @@ def statement(user: User, contract: Contract) -> Statement:
             rows.append(
                 {
                     "period": pr.period,
+                    "running": pr.period.ends_on >= timezone.localdate(),
                     "lines": dict(sorted(by_def.items())),
                     "demand": sum((ln.demand for ln in lines), Decimal(0)),
                     "paid": sum((ln.paid for ln in lines), Decimal(0)),
