@@ -204,6 +204,15 @@ def can_view_outcome_list(user: User) -> bool:
     return user.is_authenticated and user.role in (Role.PROGRAMMATEAM, Role.ANALIST)
 
 
+def outcome_households(user: User) -> QuerySet[Household]:
+    """Households whose achieved outcomes (pseudonymised facts) the user may list: the
+    regional team and analysts, within their region."""
+    if not can_view_outcome_list(user):
+        return _households().none()
+    qs = _households()
+    return qs if user.region_id is None else qs.filter(municipality__region_id=user.region_id)
+
+
 def can_verify_outcomes(user: User) -> bool:
     return user.is_authenticated and user.role == Role.PROGRAMMATEAM
 

@@ -44,9 +44,7 @@ def outcome_list(user: User, status: str = "") -> QuerySet[AchievedOutcome]:
     if not policies.can_view_outcome_list(user):
         return AchievedOutcome.objects.none()
     qs = AchievedOutcome.objects.filter(
-        household__in=policies.visible_households(user)
-        if user.role != "analist"
-        else Household.objects.all()
+        household__in=policies.outcome_households(user)
     ).select_related("definition", "household__municipality", "verified_by")
     if status:
         qs = qs.filter(status=status)
