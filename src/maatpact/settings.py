@@ -69,8 +69,9 @@ INSTALLED_APPS = [
     "maatpact.provisions",
     "maatpact.obstacles",
     "maatpact.learning",
-    "maatpact.reports",
     "maatpact.budget",
+    "maatpact.outcomes",
+    "maatpact.reports",
     "maatpact.api",
 ]
 
@@ -246,4 +247,8 @@ MAATPACT = {
     "REPORT_MIN_HOUSEHOLDS": 5,
     # Rule-free budget: spends above this amount (euros) wait for a team lead (four eyes).
     "BUDGET_APPROVAL_THRESHOLD": os.environ.get("MAATPACT_BUDGET_APPROVAL_THRESHOLD", "2500.00"),
+    # Social cost-benefit analysis: Dutch standard discount rate (2.25 %).
+    "DISCOUNT_RATE": float(os.environ.get("MAATPACT_DISCOUNT_RATE", "0.0225")),
+    # Fewer households than this per group: no savings estimate, the page says so.
+    "SAVINGS_MIN_GROUP": int(os.environ.get("MAATPACT_SAVINGS_MIN_GROUP", "20")),
 }

@@ -15,6 +15,7 @@ urlpatterns = [
     path("api/v1/", include("maatpact.api.urls")),
     path("", include("maatpact.reports.urls")),
     path("", include("maatpact.budget.urls")),
+    path("", include("maatpact.outcomes.urls")),
     path("", include("maatpact.households.urls")),
     path("", include("maatpact.assessments.urls")),
     path("", include("maatpact.plans.urls")),

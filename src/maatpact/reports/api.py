@@ -78,16 +78,16 @@ class SectionSerializer(serializers.Serializer):
     notes = serializers.ListField(child=serializers.CharField())
 
 
-class PeriodSerializer(serializers.Serializer):
+class ReportPeriodSerializer(serializers.Serializer):
     # "from" is a Python keyword: declared through the fields dict below.
     to = serializers.DateField()
 
 
-PeriodSerializer._declared_fields["from"] = serializers.DateField()
+ReportPeriodSerializer._declared_fields["from"] = serializers.DateField()
 
 
 class ReportSerializer(serializers.Serializer):
-    period = PeriodSerializer()
+    period = ReportPeriodSerializer()
     scope = serializers.CharField()
     audience = serializers.CharField()
     exact = serializers.BooleanField()

@@ -1,0 +1,340 @@
+"""Household events, outcome definitions as data, achieved outcomes with evidence, and the
+Social Impact Bond contract (investors, payers, rate card, caps, periods).
+
+Invariants that the database can hold are constraints; the ones that need other rows
+(overlapping periods, rules naming known domains) are checked in ``services`` under a lock.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+
+
+class EventType(models.Model):
+    """Reference data: eviction, out-of-home placement, debt arrangement, job, police..."""
+
+    code = models.SlugField("code", max_length=40, unique=True)
+    name = models.CharField("naam", max_length=120)
+    adverse = models.BooleanField("ongewenst", default=True)
+
+    class Meta:
+        verbose_name = "soort gebeurtenis"
+        verbose_name_plural = "soorten gebeurtenissen"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class HouseholdEvent(models.Model):
+    household = models.ForeignKey(
+        "households.Household", on_delete=models.CASCADE, related_name="events"
+    )
+    event_type = models.ForeignKey(
+        EventType, verbose_name="gebeurtenis", on_delete=models.PROTECT, related_name="events"
+    )
+    occurred_on = models.DateField("datum")
+    note = models.CharField("toelichting", max_length=300, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "gebeurtenis"
+        verbose_name_plural = "gebeurtenissen"
+        ordering = ["household", "-occurred_on"]
+        indexes = [models.Index(fields=["household", "occurred_on"], name="event_hh_date")]
+
+
+class OutcomeDefinition(models.Model):
+    """An outcome as data: a declarative rule over recorded facts (see ``rules``)."""
+
+    code = models.SlugField("code", max_length=40, unique=True)
+    name = models.CharField("naam", max_length=160)
+    description = models.TextField("omschrijving", blank=True)
+    rule = models.JSONField("regel")
+    holding_months = models.PositiveSmallIntegerField("vasthoudperiode (maanden)", default=0)
+    active = models.BooleanField("in gebruik", default=True)
+
+    class Meta:
+        verbose_name = "resultaatdefinitie"
+        verbose_name_plural = "resultaatdefinities"
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AchievedOutcome(models.Model):
+    """One outcome reached by one household, with the facts it rests on."""
+
+    class Status(models.TextChoices):
+        TE_VERIFIEREN = "te_verifieren", "Te verifiëren"
+        GEVERIFIEERD = "geverifieerd", "Geverifieerd"
+        AFGEWEZEN = "afgewezen", "Afgewezen"
+
+    household = models.ForeignKey(
+        "households.Household", on_delete=models.CASCADE, related_name="achieved_outcomes"
+    )
+    definition = models.ForeignKey(
+        OutcomeDefinition, on_delete=models.PROTECT, related_name="achieved"
+    )
+    achieved_on = models.DateField("bereikt op")
+    evidence = models.JSONField("onderbouwing")
+    # Users who recorded the facts in the evidence; none of them may verify it.
+    recorded_by_ids = models.JSONField(default=list)
+    evaluated_at = models.DateTimeField("beoordeeld op")
+    status = models.CharField(
+        "status", max_length=14, choices=Status.choices, default=Status.TE_VERIFIEREN
+    )
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    verified_at = models.DateTimeField("geverifieerd op", null=True, blank=True)
+    verification_note = models.CharField("toelichting verificatie", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "bereikt resultaat"
+        verbose_name_plural = "bereikte resultaten"
+        ordering = ["-achieved_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["household", "definition"], name="one_achievement_per_outcome"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="te_verifieren")
+                | (Q(verified_by__isnull=False) & Q(verified_at__isnull=False)),
+                name="verification_has_who_and_when",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "verified_at"], name="achieved_status_at"),
+            # the regional list: per status, newest first
+            models.Index(fields=["status", "-achieved_on", "id"], name="achieved_status_on"),
+        ]
+
+
+# --- Social Impact Bond ---------------------------------------------------------
+
+
+class Contract(models.Model):
+    """A SIB: investors pre-finance, payers pay for verified outcomes under caps."""
+
+    name = models.CharField("naam", max_length=160, unique=True)
+    starts_on = models.DateField("start")
+    ends_on = models.DateField("einde")
+    cohorts = models.ManyToManyField(
+        "households.Cohort", blank=True, verbose_name="cohorten", related_name="contracts"
+    )
+    cap_per_household = models.DecimalField(
+        "plafond per huishouden", max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    cap_total = models.DecimalField(
+        "plafond contract", max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    max_return_rate = models.DecimalField(
+        "maximaal rendement investeerder per jaar (fractie)",
+        max_digits=5,
+        decimal_places=4,
+        null=True,
+        blank=True,
+    )
+    deadweight_paid = models.PositiveSmallIntegerField("betaal voor", default=1)
+    deadweight_of = models.PositiveSmallIntegerField("van elke", default=1)
+    trigger_percent = models.DecimalField(
+        "drempel verbetering t.o.v. vergelijking (%)",
+        max_digits=6,
+        decimal_places=2,
+        null=True,
+        blank=True,
+    )
+
+    class Meta:
+        verbose_name = "SIB-contract"
+        verbose_name_plural = "SIB-contracten"
+        ordering = ["starts_on", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gt=F("starts_on")), name="contract_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(deadweight_paid__gte=1) & Q(deadweight_of__gte=F("deadweight_paid")),
+                name="contract_deadweight_fraction",
+            ),
+            models.CheckConstraint(
+                condition=(Q(cap_per_household__isnull=True) | Q(cap_per_household__gte=0))
+                & (Q(cap_total__isnull=True) | Q(cap_total__gte=0))
+                & (Q(max_return_rate__isnull=True) | Q(max_return_rate__gte=0)),
+                name="contract_caps_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ContractPayer(models.Model):
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="payers")
+    organisation = models.ForeignKey(
+        "regions.Organisation", verbose_name="betaler", on_delete=models.PROTECT, related_name="+"
+    )
+    cap = models.DecimalField(
+        "plafond betaler", max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    # Paid per household attached, times the share of its contract year (FeeYearShare).
+    attachment_fee = models.DecimalField(
+        "instroomvergoeding per huishouden", max_digits=12, decimal_places=2, default=Decimal(0)
+    )
+
+    class Meta:
+        verbose_name = "resultaatbetaler"
+        verbose_name_plural = "resultaatbetalers"
+        ordering = ["contract", "organisation__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["contract", "organisation"], name="payer_once"),
+            models.CheckConstraint(
+                condition=(Q(cap__isnull=True) | Q(cap__gte=0)) & Q(attachment_fee__gte=0),
+                name="payer_amounts_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.organisation)
+
+
+class FeeYearShare(models.Model):
+    """Share (%) of the attachment fee paid for households attached in a contract year."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="fee_shares")
+    contract_year = models.PositiveSmallIntegerField("contractjaar")
+    share_percent = models.DecimalField("aandeel (%)", max_digits=5, decimal_places=2)
+
+    class Meta:
+        ordering = ["contract", "contract_year"]
+        constraints = [
+            models.UniqueConstraint(fields=["contract", "contract_year"], name="fee_share_year"),
+            models.CheckConstraint(
+                condition=Q(share_percent__gte=0, share_percent__lte=100) & Q(contract_year__gte=1),
+                name="fee_share_0_100",
+            ),
+        ]
+
+
+class RateCardLine(models.Model):
+    """What one payer pays for one verified outcome: a fixed price or counterfactual savings."""
+
+    class Method(models.TextChoices):
+        VAST = "vast", "Vaste prijs per resultaat"
+        BESPARING = "besparing", "Vermeden kosten (benchmarkduur min werkelijke duur)"
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="rate_card")
+    definition = models.ForeignKey(
+        OutcomeDefinition, verbose_name="resultaat", on_delete=models.PROTECT, related_name="+"
+    )
+    payer = models.ForeignKey(
+        ContractPayer, verbose_name="betaler", on_delete=models.CASCADE, related_name="lines"
+    )
+    method = models.CharField("methode", max_length=10, choices=Method.choices, default=Method.VAST)
+    price = models.DecimalField(
+        "prijs per resultaat", max_digits=12, decimal_places=2, default=Decimal(0)
+    )
+    benchmark_months = models.DecimalField(
+        "verwachte duur (maanden)", max_digits=6, decimal_places=2, null=True, blank=True
+    )
+    monthly_cost = models.DecimalField(
+        "kosten per maand", max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    savings_share_percent = models.DecimalField(
+        "aandeel besparing (%)", max_digits=5, decimal_places=2, default=Decimal(100)
+    )
+    # Outcome rate in the comparison group, for the trigger threshold.
+    comparison_rate = models.DecimalField(
+        "resultaatpercentage vergelijkingsgroep",
+        max_digits=5,
+        decimal_places=4,
+        null=True,
+        blank=True,
+    )
+
+    class Meta:
+        verbose_name = "tariefregel"
+        verbose_name_plural = "tariefkaart"
+        ordering = ["contract", "definition__code", "payer"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contract", "definition", "payer"], name="rate_line_once"
+            ),
+            models.CheckConstraint(condition=Q(price__gte=0), name="rate_price_not_negative"),
+            models.CheckConstraint(
+                condition=~Q(method="besparing")
+                | (
+                    Q(benchmark_months__gte=0)
+                    & Q(monthly_cost__gte=0)
+                    & Q(savings_share_percent__gte=0, savings_share_percent__lte=100)
+                ),
+                name="rate_savings_complete",
+            ),
+        ]
+
+
+class Drawdown(models.Model):
+    """Capital an investor actually paid in, on a date (its committed capital is a cap)."""
+
+    investment = models.ForeignKey("Investment", on_delete=models.CASCADE, related_name="drawdowns")
+    drawn_on = models.DateField("datum")
+    amount = models.DecimalField("bedrag", max_digits=14, decimal_places=2)
+
+    class Meta:
+        ordering = ["investment", "drawn_on"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="drawdown_positive"),
+        ]
+
+
+class Investment(models.Model):
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="investments")
+    investor = models.ForeignKey(
+        "regions.Organisation",
+        verbose_name="investeerder",
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    committed = models.DecimalField("toegezegd kapitaal", max_digits=14, decimal_places=2)
+
+    class Meta:
+        verbose_name = "investering"
+        verbose_name_plural = "investeringen"
+        constraints = [
+            models.UniqueConstraint(fields=["contract", "investor"], name="investment_once"),
+            models.CheckConstraint(condition=Q(committed__gt=0), name="committed_positive"),
+        ]
+
+
+class PaymentPeriod(models.Model):
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="periods")
+    name = models.CharField("naam", max_length=60)
+    starts_on = models.DateField("van")
+    ends_on = models.DateField("tot en met")
+
+    class Meta:
+        verbose_name = "betaalperiode"
+        verbose_name_plural = "betaalperioden"
+        ordering = ["contract", "starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=F("starts_on")), name="period_ends_after_start"
+            ),
+            models.UniqueConstraint(fields=["contract", "starts_on"], name="period_start_once"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,483 @@
+"""Reads for outcomes, statements, projections and savings; scoped via policies."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+import numpy as np
+from django.conf import settings
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from maatpact.accounts import policies
+from maatpact.accounts.models import User
+from maatpact.households.models import Household
+from maatpact.regions.models import Organisation
+
+from . import engine, projection, rules, savings
+from .models import AchievedOutcome, Contract, HouseholdEvent, OutcomeDefinition
+
+# --- Events and outcomes ------------------------------------------------------------
+
+
+def household_events(household: Household) -> list[HouseholdEvent]:
+    return list(
+        HouseholdEvent.objects.filter(household=household)
+        .select_related("event_type")
+        .order_by("-occurred_on", "-pk")[:50]
+    )
+
+
+def household_outcomes(household: Household) -> list[AchievedOutcome]:
+    return list(
+        AchievedOutcome.objects.filter(household=household)
+        .select_related("definition")
+        .order_by("-achieved_on")
+    )
+
+
+def outcome_list(user: User, status: str = "") -> QuerySet[AchievedOutcome]:
+    if not policies.can_view_outcome_list(user):
+        return AchievedOutcome.objects.none()
+    qs = AchievedOutcome.objects.filter(
+        household__in=policies.outcome_households(user)
+    ).select_related("definition", "household__municipality", "verified_by")
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("status", "-achieved_on", "pk")
+
+
+def get_outcome(user: User, pk: int) -> AchievedOutcome:
+    outcome = outcome_list(user).filter(pk=pk).first()
+    if outcome is None:
+        raise Http404("Resultaat niet gevonden.")
+    return outcome
+
+
+# --- Contract and statements ---------------------------------------------------------
+
+
+def get_contract(user: User, pk: int) -> Contract:
+    contract = policies.visible_contracts(user).filter(pk=pk).first()
+    if contract is None:
+        raise Http404("Contract niet gevonden.")
+    return contract
+
+
+def contract_households(contract: Contract) -> QuerySet[Household]:
+    qs = Household.objects.filter(
+        started_on__isnull=False,
+        started_on__gte=contract.starts_on,
+        started_on__lte=contract.ends_on,
+    )
+    cohort_ids = list(contract.cohorts.values_list("pk", flat=True))
+    if cohort_ids:
+        qs = qs.filter(cohort_id__in=cohort_ids)
+    return qs
+
+
+def contract_terms(contract: Contract) -> engine.ContractTerms:
+    payers = list(contract.payers.all())
+    lines = list(contract.rate_card.select_related("definition"))
+    drawdowns = [
+        (d.drawn_on, d.amount)
+        for inv in contract.investments.prefetch_related("drawdowns")
+        for d in inv.drawdowns.all()
+    ]
+    return engine.ContractTerms(
+        starts_on=contract.starts_on,
+        payers=tuple(engine.PayerTerms(p.organisation_id, p.cap, p.attachment_fee) for p in payers),
+        lines=tuple(
+            engine.RateLine(
+                definition=ln.definition.code,
+                payer_id=next(p.organisation_id for p in payers if p.pk == ln.payer_id),
+                price=ln.price,
+                method=ln.method,
+                benchmark_months=ln.benchmark_months,
+                monthly_cost=ln.monthly_cost,
+                savings_share_percent=ln.savings_share_percent,
+                comparison_rate=ln.comparison_rate,
+            )
+            for ln in lines
+        ),
+        cap_per_household=contract.cap_per_household,
+        cap_total=contract.cap_total,
+        max_return_rate=contract.max_return_rate,
+        deadweight_paid=contract.deadweight_paid,
+        deadweight_of=contract.deadweight_of,
+        trigger_percent=contract.trigger_percent,
+        fee_shares=tuple(
+            contract.fee_shares.values_list("contract_year", "share_percent").order_by(
+                "contract_year"
+            )
+        ),
+        drawdowns=tuple(sorted(drawdowns)),
+    )
+
+
+@dataclass
+class Statement:
+    contract: Contract
+    terms: engine.ContractTerms
+    result: engine.PaymentResult
+    organisations: dict[int, Organisation]
+    visible: set[int]
+    payer_rows: list[dict] = field(default_factory=list)
+    investor_rows: list[dict] = field(default_factory=list)
+    households: int = 0
+
+
+def statement(user: User, contract: Contract) -> Statement:
+    """Payments per period per payer and the investors' cash flows, for the organisations
+    the user may see (a financier: only its own)."""
+    terms = contract_terms(contract)
+    tz = timezone.get_current_timezone()
+    households = contract_households(contract)
+    attachments = [
+        engine.Attachment(pk, started)
+        for pk, started in households.values_list("pk", "started_on").iterator(chunk_size=5000)
+    ]
+    codes = {ln.definition for ln in terms.lines}
+    outcomes = []
+    for pk, hid, code, at, duration in (
+        AchievedOutcome.objects.filter(
+            status=AchievedOutcome.Status.GEVERIFIEERD,
+            household__in=households,
+            definition__code__in=codes,
+        )
+        .values_list(
+            "pk", "household_id", "definition__code", "verified_at", "evidence__duur_maanden"
+        )
+        .iterator(chunk_size=5000)
+    ):
+        outcomes.append(
+            engine.VerifiedOutcome(
+                pk,
+                hid,
+                code,
+                at.astimezone(tz).date(),
+                Decimal(str(duration)) if duration not in (None, "") else None,
+            )
+        )
+    periods = [engine.Period(p.pk, p.name, p.starts_on, p.ends_on) for p in contract.periods.all()]
+    result = engine.compute_payments(terms, periods, attachments, outcomes)
+    investments = list(contract.investments.prefetch_related("drawdowns"))
+    org_ids = {p.payer_id for p in terms.payers} | {i.investor_id for i in investments}
+    organisations = Organisation.objects.in_bulk(org_ids)
+    visible = policies.statement_organisations(user, org_ids)
+    st = Statement(contract, terms, result, organisations, visible, households=len(attachments))
+    for payer in terms.payers:
+        if payer.payer_id not in visible:
+            continue
+        rows = []
+        for pr in result.periods:
+            lines = [ln for ln in pr.lines if ln.payer_id == payer.payer_id]
+            by_def: dict[str, dict] = defaultdict(
+                lambda: {"count": 0, "demand": Decimal(0), "paid": Decimal(0)}
+            )
+            for ln in lines:
+                key = ln.definition or "instroomvergoeding"
+                by_def[key]["count"] += 1
+                by_def[key]["demand"] += ln.demand
+                by_def[key]["paid"] += ln.paid
+            rows.append(
+                {
+                    "period": pr.period,
+                    "running": pr.period.ends_on >= timezone.localdate(),
+                    "lines": dict(sorted(by_def.items())),
+                    "demand": sum((ln.demand for ln in lines), Decimal(0)),
+                    "paid": sum((ln.paid for ln in lines), Decimal(0)),
+                }
+            )
+        st.payer_rows.append(
+            {
+                "organisation": organisations[payer.payer_id],
+                "periods": rows,
+                "total": result.payer_total(payer.payer_id),
+                "cap": payer.cap,
+            }
+        )
+    drawn_total = sum((d.amount for i in investments for d in i.drawdowns.all()), Decimal(0))
+    for inv in investments:
+        if inv.investor_id not in visible:
+            continue
+        drawn = [(d.drawn_on, d.amount) for d in inv.drawdowns.all()]
+        mine = sum((a for _, a in drawn), Decimal(0))
+        share = mine / drawn_total if drawn_total else Decimal(0)
+        receipts = [
+            (pr.period.ends_on, engine.cents_down(pr.total * share)) for pr in result.periods
+        ]
+        flows = engine.investor_cash_flows(drawn, receipts)
+        received = sum((a for _, a in receipts), Decimal(0))
+        rate = engine.irr(flows)
+        st.investor_rows.append(
+            {
+                "organisation": organisations[inv.investor_id],
+                "committed": inv.committed,
+                "drawn": mine,
+                "received": received,
+                "net": received - mine,
+                "flows": flows,
+                "irr": None if rate is None else Decimal(repr(rate * 100)).quantize(Decimal("0.1")),
+            }
+        )
+    return st
+
+
+# --- Projection -------------------------------------------------------------------
+
+
+def projection_input(
+    contract: Contract, households: int | None = None
+) -> projection.ProjectionInput:
+    """Outcome probabilities from the data so far: verified achievements among the
+    contract's households whose holding window has passed."""
+    terms = contract_terms(contract)
+    today = timezone.localdate()
+    hh = contract_households(contract)
+    starts = list(hh.values_list("started_on", flat=True))
+    prices: dict[str, Decimal] = defaultdict(Decimal)
+    comparison: dict[str, float | None] = {}
+    for ln in terms.lines:
+        if ln.method == "besparing":
+            amount = (
+                max(Decimal(0), (ln.benchmark_months or 0) / 2)
+                * (ln.monthly_cost or 0)
+                * ln.savings_share_percent
+                / 100
+            )
+        else:
+            amount = ln.price
+        prices[ln.definition] += amount
+        if ln.comparison_rate is not None:
+            comparison[ln.definition] = float(ln.comparison_rate)
+    definitions = OutcomeDefinition.objects.filter(code__in=prices).order_by("code")
+    achieved = _count_verified(hh, definitions)
+    outcomes = []
+    for d in definitions:
+        window = max(d.holding_months, 1)
+        eligible = sum(1 for s in starts if rules.add_months(s, window) <= today)
+        outcomes.append(
+            projection.OutcomeInput(
+                d.code,
+                min(achieved.get(d.code, 0), eligible),
+                eligible,
+                float(prices[d.code]),
+                comparison.get(d.code),
+            )
+        )
+    capital = sum((a for _, a in terms.drawdowns), Decimal(0))
+    committed = sum((i.committed for i in contract.investments.all()), Decimal(0))
+    years = max((contract.ends_on - contract.starts_on).days / 365.25, 0.5)
+    return projection.ProjectionInput(
+        households=households if households is not None else len(starts),
+        outcomes=tuple(outcomes),
+        attachment_fee=float(
+            sum((p.attachment_fee for p in terms.payers), Decimal(0))
+            * engine.fee_share(terms, today)
+            / 100
+        ),
+        deadweight_paid=contract.deadweight_paid,
+        deadweight_of=contract.deadweight_of,
+        trigger_percent=None
+        if contract.trigger_percent is None
+        else float(contract.trigger_percent),
+        cap_total=None if contract.cap_total is None else float(contract.cap_total),
+        capital=float(max(capital, committed)),
+        max_return_rate=None
+        if contract.max_return_rate is None
+        else float(contract.max_return_rate),
+        horizon_years=years,
+    )
+
+
+def _count_verified(hh: QuerySet, definitions: QuerySet) -> dict[str, int]:
+    from django.db.models import Count
+
+    return dict(
+        AchievedOutcome.objects.filter(
+            household__in=hh,
+            definition__in=definitions,
+            status=AchievedOutcome.Status.GEVERIFIEERD,
+        )
+        .values("definition__code")
+        .annotate(n=Count("pk"))
+        .values_list("definition__code", "n")
+    )
+
+
+# --- System cost and savings ----------------------------------------------------------
+
+
+@dataclass
+class FinancierRow:
+    name: str
+    muddling_on: float
+    actual: float
+    saved: float
+    did: savings.DidResult | None = None
+
+
+@dataclass
+class SavingsReport:
+    rate: float
+    participants: int
+    comparison: int
+    accounting: list[FinancierRow]
+    accounting_per_household: float | None
+    did_total: savings.DidResult
+    did_rows: list[FinancierRow]
+    reason: str = ""
+
+
+def _provision_frame(household_ids: list[int]) -> dict[str, np.ndarray]:
+    from maatpact.provisions.models import Provision
+
+    # Selected by a join, not a list of ids (100,000 ids make a slow IN clause).
+    rows = (
+        list(
+            Provision.objects.filter(
+                Q(household__started_on__isnull=False)
+                | Q(household__status__in=[Household.Status.AANGEMELD, Household.Status.AFGESLOTEN])
+            )
+            .values_list(
+                "household_id", "financier__name", "starts_on", "ends_on", "cost_kind", "amount"
+            )
+            .iterator(chunk_size=5000)
+        )
+        if household_ids
+        else []
+    )
+    return {"rows": rows}
+
+
+def savings_report(as_of: date | None = None) -> SavingsReport:
+    """Both estimates for the whole region, in euros (present values at entry)."""
+    today = as_of or timezone.localdate()
+    rate = float(settings.MAATPACT.get("DISCOUNT_RATE", 0.0225))
+    min_group = int(settings.MAATPACT.get("SAVINGS_MIN_GROUP", 20))
+    treated = dict(
+        Household.objects.filter(started_on__isnull=False, started_on__lte=today).values_list(
+            "pk", "started_on"
+        )
+    )
+    ends = (
+        dict(Household.objects.filter(pk__in=list(treated)).values_list("pk", "closed_on"))
+        if treated
+        else {}
+    )
+    comparison = dict(
+        Household.objects.filter(started_on__isnull=True)
+        .filter(Q(status=Household.Status.AANGEMELD) | Q(status=Household.Status.AFGESLOTEN))
+        .values_list("pk", "registered_on")
+    )
+    ref = {**comparison, **treated}
+    ids = list(ref)
+    index_ids = set(ids)
+    rows = [r for r in _provision_frame(ids)["rows"] if r[0] in index_ids]
+    spends: list[tuple[int, date, Decimal]] = []
+    for source in savings.spend_sources():
+        spends.extend(source(ids))
+
+    financiers = sorted({r[1] for r in rows} | ({savings.SPEND_FINANCIER} if spends else set()))
+    col = {name: j for j, name in enumerate(financiers)}
+    index = {hid: i for i, hid in enumerate(ids)}
+    n, m = len(ids), max(len(financiers), 1)
+    pre = np.zeros((n, m))
+    post = np.zeros((n, m))
+    muddling = np.zeros((n, m))
+    actual = np.zeros((n, m))
+    year = 365.25
+    ref_arr = ref
+    # duration in the programme (years) per treated household
+    duration = {
+        hid: max(((ends.get(hid) or today) - start).days / year, 0.0)
+        for hid, start in treated.items()
+    }
+    if rows:
+        h = np.array([index[r[0]] for r in rows])
+        j = np.array([col[r[1]] for r in rows])
+        r0 = np.array([(ref_arr[r[0]]).toordinal() for r in rows], dtype=float)
+        s = (np.array([r[2].toordinal() for r in rows], dtype=float) - r0) / year
+        e_raw = [r[3] for r in rows]
+        e = (np.array([(d or today).toordinal() for d in e_raw], dtype=float) - r0) / year
+        today_rel = (today.toordinal() - r0) / year
+        e = np.minimum(e, today_rel)
+        monthly = np.array([float(r[5]) if r[4] == "maandelijks" else 0.0 for r in rows])
+        once = np.array([float(r[5]) if r[4] == "eenmalig" else 0.0 for r in rows])
+        # 12 months before the reference date, and the 12 months after it
+        pre_v = savings.pv_of_stream(monthly, np.maximum(s, -1.0), np.minimum(e, 0.0), rate)
+        pre_v += np.where((s >= -1.0) & (s < 0), savings.pv_of_amount(once, s, rate), 0.0)
+        post_v = savings.pv_of_stream(monthly, np.maximum(s, 0.0), np.minimum(e, 1.0), rate)
+        post_v += np.where((s >= 0) & (s < 1.0), savings.pv_of_amount(once, s, rate), 0.0)
+        np.add.at(pre, (h, j), pre_v)
+        np.add.at(post, (h, j), post_v)
+        # programme accounting: whole stay in the programme
+        dur = np.array([duration.get(r[0], 0.0) for r in rows])
+        in_prog = np.array([r[0] in treated for r in rows])
+        act_v = savings.pv_of_stream(monthly, np.maximum(s, 0.0), np.minimum(e, dur), rate)
+        act_v += np.where((s >= 0) & (s < dur), savings.pv_of_amount(once, s, rate), 0.0)
+        running = (s <= 0) & (e > 0)
+        mud_v = np.where(running, savings.pv_of_stream(monthly, np.zeros_like(s), dur, rate), 0.0)
+        np.add.at(actual, (h, j), np.where(in_prog, act_v, 0.0))
+        np.add.at(muddling, (h, j), np.where(in_prog, mud_v, 0.0))
+    if spends:
+        js = col[savings.SPEND_FINANCIER]
+        for hid, on, amount in spends:
+            if hid not in index:
+                continue
+            t = (on - ref[hid]).days / year
+            v = float(amount) * (1 + rate) ** (-t)
+            if -1.0 <= t < 0:
+                pre[index[hid], js] += v
+            elif 0 <= t < 1.0:
+                post[index[hid], js] += v
+            if hid in treated and 0 <= t < duration[hid]:
+                actual[index[hid], js] += v
+
+    t_idx = np.array([index[h] for h in treated], dtype=int)
+    # Only households observed a full year after their reference date enter the DiD.
+    full_year = today - timedelta(days=365)
+    t_did = np.array([index[h] for h, d in treated.items() if d <= full_year], dtype=int)
+    c_did = np.array([index[h] for h, d in comparison.items() if d <= full_year], dtype=int)
+
+    # One bootstrap for every financier and the total (last column) together.
+    def with_total(x: np.ndarray) -> np.ndarray:
+        return np.column_stack([x, x.sum(axis=1)])
+
+    results = savings.did_columns(
+        with_total(pre[t_did]),
+        with_total(post[t_did]),
+        with_total(pre[c_did]),
+        with_total(post[c_did]),
+        min_group=min_group,
+        seed=2019,
+    )
+    did_total, per_fin = results[-1], results[:-1]
+    accounting = [
+        FinancierRow(
+            name,
+            float(muddling[t_idx, col[name]].sum()),
+            float(actual[t_idx, col[name]].sum()),
+            float(muddling[t_idx, col[name]].sum() - actual[t_idx, col[name]].sum()),
+        )
+        for name in financiers
+    ]
+    did_rows = [
+        FinancierRow(name, 0.0, 0.0, 0.0, per_fin[col[name]]) for name in financiers if per_fin
+    ]
+    total_saved = sum(r.saved for r in accounting)
+    return SavingsReport(
+        rate=rate,
+        participants=len(treated),
+        comparison=len(comparison),
+        accounting=accounting,
+        accounting_per_household=(total_saved / len(treated)) if treated else None,
+        did_total=did_total,
+        did_rows=did_rows,
+        reason="" if treated else "Er zijn nog geen deelnemende huishoudens.",
+    )

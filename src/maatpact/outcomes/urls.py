@@ -1,0 +1,23 @@
+from django.urls import path
+
+from . import views
+
+app_name = "outcomes"
+
+urlpatterns = [
+    path(
+        "huishoudens/<str:number>/gebeurtenissen/nieuw/",
+        views.event_create,
+        name="event_create",
+    ),
+    path("resultaten/", views.outcome_list, name="list"),
+    path("resultaten/definities/", views.definitions, name="definitions"),
+    path("resultaten/<int:pk>/", views.outcome_detail, name="detail"),
+    path("sib/", views.contract_list, name="contracts"),
+    path("sib/<int:pk>/", views.contract_detail, name="contract"),
+    path("sib/<int:pk>/perioden/", views.period_add, name="period_add"),
+    path("sib/<int:pk>/tarieven/", views.rate_add, name="rate_add"),
+    path("sib/<int:pk>/plafonds/", views.caps_set, name="caps"),
+    path("sib/<int:pk>/projectie/", views.contract_projection, name="projection"),
+    path("besparingen/", views.savings_page, name="savings"),
+]
