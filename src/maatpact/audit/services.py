@@ -6,7 +6,7 @@ import hashlib
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from .middleware import current_request_id
@@ -125,4 +125,28 @@ def record_many(
             head.last_seq, head.last_hash = event.seq, event.hash
             events.append(event)
         AuditEvent.objects.bulk_create(events)
-        AuditChain.objects.bulk_update(list(heads.values()), ["last_seq", "last_hash"])
+        _update_heads(list(heads.values()))
+
+
+def _update_heads(heads: list[AuditChain], batch: int = 500) -> None:
+    """Move many chain heads in a few statements.
+
+    ``bulk_update`` builds one CASE expression per column whose size grows with the
+    number of rows, which PostgreSQL plans in quadratic time for large lists; an
+    ``UPDATE ... FROM (VALUES ...)`` join stays linear (PostgreSQL and SQLite >= 3.33).
+    """
+    table = AuditChain._meta.db_table
+    with connection.cursor() as cursor:
+        for start in range(0, len(heads), batch):
+            chunk = heads[start : start + batch]
+            values = ", ".join(["(%s, %s, %s)"] * len(chunk))
+            params: list[Any] = []
+            for head in chunk:
+                params += [head.key, head.last_seq, head.last_hash]
+            cursor.execute(
+                f'WITH v("key", seq, hash) AS (VALUES {values}) '  # noqa: S608 (placeholders only)
+                f'UPDATE {table} SET last_seq = (SELECT seq FROM v WHERE v."key" = {table}."key"), '
+                f'last_hash = (SELECT hash FROM v WHERE v."key" = {table}."key") '
+                f'WHERE "key" IN (SELECT "key" FROM v)',
+                params,
+            )
