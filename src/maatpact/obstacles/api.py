@@ -244,7 +244,7 @@ class ObstacleViewSet(
         ]
     )
     def list(self, request, *args, **kwargs):
-        page = self.paginate_queryset(self.get_queryset())
+        page = selectors.mark_full(request.user, self.paginate_queryset(self.get_queryset()))
         record_many(
             request.user,
             Action.VIEW,

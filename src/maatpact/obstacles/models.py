@@ -114,6 +114,7 @@ class Obstacle(models.Model):
         ordering = ["-raised_at"]
         indexes = [
             models.Index(fields=["deadline"], name="obstacle_deadline"),
+            models.Index(fields=["-raised_at", "-id"], name="obstacle_raised"),
             models.Index(fields=["municipality", "raised_at"], name="obstacle_mun_raised"),
             models.Index(fields=["current_level", "deadline"], name="obstacle_level_deadline"),
         ]

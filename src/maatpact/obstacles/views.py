@@ -64,6 +64,7 @@ def obstacle_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.obstacle_list(request.user, filters=filters), 50).get_page(
         request.GET.get("pagina")
     )
+    page.object_list = selectors.mark_full(request.user, page.object_list)
     _audit_list(request.user, page.object_list)
     query = request.GET.copy()
     query.pop("pagina", None)
@@ -89,13 +90,15 @@ def escalations(request: HttpRequest) -> HttpResponse:
     """Obstacles waiting for the user's role on the ladder, oldest deadline first."""
     if request.user.role not in (Role.REGISSEUR, Role.TEAMLEIDER, Role.PROGRAMMATEAM):
         raise Http404
-    qs = selectors.with_full_flag(
-        request.user,
-        policies.obstacles_on_my_level(request.user).select_related(
+    qs = (
+        policies.obstacles_on_my_level(request.user)
+        .select_related(
             "household", "municipality", "current_level", "law", "organisation", "breakthrough"
-        ),
-    ).order_by("deadline", "raised_at")
+        )
+        .order_by("deadline", "raised_at", "pk")
+    )
     page = Paginator(qs, 50).get_page(request.GET.get("pagina"))
+    page.object_list = selectors.mark_full(request.user, page.object_list)
     _audit_list(request.user, page.object_list)
     return render(
         request,
@@ -284,9 +287,9 @@ def proposal_new(request: HttpRequest) -> HttpResponse:
     if chosen:
         known = {o.pk for o in candidates}
         candidates += list(
-            selectors.with_full_flag(
-                request.user, visible.filter(pk__in=chosen - known)
-            ).select_related("household", "municipality", "law", "organisation")
+            visible.filter(pk__in=chosen - known).select_related(
+                "household", "municipality", "law", "organisation"
+            )
         )
     return render(
         request,
@@ -370,16 +373,16 @@ def analysis(request: HttpRequest) -> HttpResponse:
 def chart_per_month(request: HttpRequest) -> HttpResponse:
     if not policies.can_view_obstacle_analysis(request.user):
         raise Http404
-    data = selectors.analysis(request.user)
-    return HttpResponse(charts.per_month(data["by_month"]), content_type="image/png")
+    rows = selectors.analysis_by_month(request.user)
+    return HttpResponse(charts.per_month(rows), content_type="image/png")
 
 
 @login_required
 def chart_time_to_breakthrough(request: HttpRequest) -> HttpResponse:
     if not policies.can_view_obstacle_analysis(request.user):
         raise Http404
-    data = selectors.analysis(request.user)
-    return HttpResponse(charts.time_to_breakthrough(data["durations"]), content_type="image/png")
+    durations = selectors.breakthrough_durations(request.user)
+    return HttpResponse(charts.time_to_breakthrough(durations), content_type="image/png")
 
 
 @login_required
