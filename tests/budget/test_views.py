@@ -84,7 +84,7 @@ def test_coordinator_spends_team_lead_approves_overview_adds_up(
     login(client, team_lead)
     inbox = client.get(reverse("budget:inbox")).content.decode()
     assert f"Uitgave {spend.pk}" in inbox
-    worklist = client.get(reverse("households:worklist")).content.decode()
+    worklist = client.get(reverse("households:overview")).content.decode()
     assert "goedkeuren" in worklist
     client.post(reverse("budget:approve", args=[spend.pk]))
     spend.refresh_from_db()
@@ -192,11 +192,11 @@ def test_panel_and_worklist_query_counts_constant(
     goal = goal_for(household)
     services.request_spend(coordinator, household, request(goal, "3000.00"))
     login(client, team_lead)
-    few_worklist = _count(client, reverse("households:worklist"))
+    few_worklist = _count(client, reverse("households:overview"))
     login(client, coordinator)
     few_page = _count(client, reverse("households:detail", args=[household.number]))
     for _ in range(2):
         services.request_spend(coordinator, household, request(goal, "2600.00"))
     assert _count(client, reverse("households:detail", args=[household.number])) == few_page
     login(client, team_lead)
-    assert _count(client, reverse("households:worklist")) == few_worklist
+    assert _count(client, reverse("households:overview")) == few_worklist

@@ -142,3 +142,10 @@ def test_intake_empty_extra_rows_are_ignored(client, coordinator):
     response = client.post(reverse("households:intake") + "?leden=3", data)
     assert response.status_code == 302
     assert Household.objects.get().members.count() == 2
+
+
+def test_team_lead_worklist_is_the_paginated_overview(client, team_lead):
+    login(client, team_lead)
+    response = client.get(reverse("households:worklist"))
+    assert response.status_code == 302 and response["Location"] == reverse("households:overview")
+    assert "Te doen" in client.get(reverse("households:overview")).content.decode()

@@ -45,7 +45,7 @@ def _grow(coordinator, household, n):
         ("regional", "obstacles:list"),
         ("regional", "obstacles:escalations"),
         ("coordinator", "households:worklist"),
-        ("team_lead", "households:worklist"),
+        ("team_lead", "households:overview"),
         ("analyst", "obstacles:analysis"),
     ],
 )

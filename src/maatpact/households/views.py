@@ -37,7 +37,10 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def worklist(request: HttpRequest) -> HttpResponse:
-    if request.user.role not in (Role.REGISSEUR, Role.TEAMLEIDER):
+    if request.user.role == Role.TEAMLEIDER:
+        # A team lead's caseload is the whole municipality: the paginated overview.
+        return redirect("households:overview")
+    if request.user.role != Role.REGISSEUR:
         raise Http404
     households = list(selectors.my_households(request.user).prefetch_related("members"))
     record_many(
@@ -210,6 +213,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         "households/overview.html",
         {
             "summary": selectors.municipality_overview(request.user),
+            "items": selectors.worklist_items(request.user),
             "page": page,
             "status": status,
             "statuses": Household.Status.choices,
