@@ -11,5 +11,9 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("beheer/", admin.site.urls),
     path("api/v1/", include("maatpact.api.urls")),
+    path("", include("maatpact.security.urls")),
     path("", include("maatpact.households.urls")),
 ]
+
+# A lost database connection outside a view still gets the Dutch 503 page.
+handler500 = "maatpact.security.views.server_error"

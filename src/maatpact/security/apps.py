@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class SecurityConfig(AppConfig):
+    name = "maatpact.security"
+    verbose_name = "Beveiliging en AVG"
