@@ -1,6 +1,7 @@
 """Backup and restore in Django's portable JSON (optionally gzip), on SQLite and PostgreSQL.
 
-Natural keys for content types and permissions make a backup loadable into a freshly
+Primary keys are kept (audit hashes include actor ids); natural foreign keys for content
+types and permissions make a backup loadable into a freshly
 migrated database of either engine. Sessions and lockout counters are left out: they
 are short-lived and restoring them would only resurrect old logins and lockouts.
 """
@@ -11,7 +12,7 @@ import os
 from pathlib import Path
 
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
 
 EXCLUDE = ["contenttypes", "auth.permission", "sessions", "axes", "admin.logentry"]
 
@@ -26,8 +27,8 @@ def backup(path: str | os.PathLike) -> Path:
     tmp = target.with_name(f".{target.name}.tmp{suffix}")
     call_command(
         "dumpdata",
+        format="maatpact-json",
         natural_foreign=True,
-        natural_primary=True,
         exclude=EXCLUDE,
         output=str(tmp),
         verbosity=0,
@@ -42,5 +43,14 @@ def restore(path: str | os.PathLike) -> None:
     source = Path(path)
     if not source.exists():
         raise FileNotFoundError(str(source))
+    postgres = connection.vendor == "postgresql"
+    if postgres:
+        # TRUNCATE refuses while deferred foreign-key checks are pending in this
+        # transaction; settle them first, then defer again for loading in any order.
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     call_command("flush", interactive=False, verbosity=0)
+    if postgres:
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
     call_command("loaddata", str(source), verbosity=0)

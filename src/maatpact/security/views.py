@@ -39,13 +39,16 @@ def totp_setup(request: HttpRequest) -> HttpResponse:
     device = totp.pending_device(request.user)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["token"]):
+        if not device.verify_is_allowed()[0]:
+            form.add_error("token", "Te veel onjuiste codes. Wacht even en probeer het opnieuw.")
+        elif device.verify_token(form.cleaned_data["token"]):
             device.confirmed = True
             device.save(update_fields=["confirmed"])
             otp_login(request, device)
             messages.success(request, "Tweestapsverificatie is ingesteld.")
             return redirect(_next_url(request))
-        form.add_error("token", "Deze code klopt niet. Controleer de tijd op uw telefoon.")
+        else:
+            form.add_error("token", "Deze code klopt niet. Controleer de tijd op uw telefoon.")
     return render(
         request,
         "security/totp_setup.html",

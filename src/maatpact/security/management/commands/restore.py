@@ -23,6 +23,8 @@ class Command(BaseCommand):
             raise CommandError(f"Bestand niet gevonden: {exc}") from exc
         result = verify_chains()
         if not result.ok:
+            for problem in result.problems[:20]:
+                self.stderr.write(problem)
             raise CommandError(
                 f"Teruggezet, maar de audittrail klopt niet: {len(result.problems)} afwijking(en)."
             )
