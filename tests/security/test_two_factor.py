@@ -19,7 +19,8 @@ def require_2fa(settings):
 
 
 def _code(device: TOTPDevice, offset: int = 0) -> str:
-    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=offset):06d}"
+    value = totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=offset)
+    return f"{value:06d}"
 
 
 def _password_login(client, user):
