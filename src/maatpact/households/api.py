@@ -13,6 +13,7 @@ from maatpact.accounts import policies
 from maatpact.accounts.models import User
 from maatpact.api.mixins import run_service
 from maatpact.audit.services import Action, record, record_many
+from maatpact.common.validators import validate_birth_date
 from maatpact.regions.models import Municipality
 
 from . import services
@@ -70,7 +71,7 @@ class HouseholdSerializer(serializers.ModelSerializer):
 class IntakeMemberSerializer(serializers.Serializer):
     first_name = serializers.CharField(max_length=80)
     last_name = serializers.CharField(max_length=120)
-    date_of_birth = serializers.DateField()
+    date_of_birth = serializers.DateField(validators=[validate_birth_date])
     role = serializers.ChoiceField(choices=Member.Role.choices)
     bsn = serializers.CharField(max_length=9, required=False, allow_blank=True, default="")
 
