@@ -164,6 +164,8 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+# The project's own CSS lives in the maatpact package, which is not an app itself.
+STATICFILES_DIRS = [BASE_DIR / "static"]
 
 # Sessions and cookies: HttpOnly, SameSite, idle timeout (sliding).
 SESSION_COOKIE_HTTPONLY = True
