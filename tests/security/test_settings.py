@@ -20,7 +20,16 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path):
     env = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"DEBUG", "MAATPACT_DEMO", "DATABASE_URL", "SECURE_COOKIES"}
+        if k
+        not in {
+            "DEBUG",
+            "MAATPACT_DEMO",
+            "DATABASE_URL",
+            "SECURE_COOKIES",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
+            "MAATPACT_REQUIRE_2FA",
+            "AXES_ENABLED",
+        }
     }
     env.update(
         DJANGO_SETTINGS_MODULE="maatpact.settings_production",

@@ -183,3 +183,21 @@ def test_fewer_failures_then_success_resets_the_counter(client, coordinator):
         ).status_code
         == 302
     )
+
+
+def test_token_endpoint_cannot_bypass_the_second_factor(client, coordinator):
+    response = client.post("/api/v1/token/", {"username": coordinator.username, "password": "x"})
+    assert response.status_code == 403
+    assert not Token.objects.filter(user=coordinator).exists()
+    # After the TOTP check in a session, the user may fetch a token for a script.
+    device = TOTPDevice.objects.create(user=coordinator, name="app", confirmed=True)
+    _password_login(client, coordinator)
+    client.post(reverse("security:totp_verify"), {"token": _code(device)})
+    response = client.post("/api/v1/token/", {"username": coordinator.username, "password": "x"})
+    assert response.status_code == 200 and response.json()["token"]
+
+
+def test_token_endpoint_works_without_two_factor_requirement(client, coordinator, settings):
+    settings.MAATPACT_REQUIRE_2FA = False
+    response = client.post("/api/v1/token/", {"username": coordinator.username, "password": "x"})
+    assert response.status_code == 200

@@ -6,7 +6,8 @@ from drf_spectacular.views import (
     SpectacularRedocView,
     SpectacularSwaggerSplitView,
 )
-from rest_framework.authtoken.views import obtain_auth_token
+
+from maatpact.security.tokens import obtain_token
 
 from .routers import build_router
 
@@ -37,6 +38,6 @@ urlpatterns = [
         _redoc_csp(SpectacularRedocView.as_view(url_name="api-schema")),
         name="api-redoc",
     ),
-    path("token/", obtain_auth_token, name="api-token"),
+    path("token/", obtain_token, name="api-token"),
     path("", include(build_router().urls)),
 ]

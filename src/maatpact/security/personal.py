@@ -103,4 +103,4 @@ def household_links(max_depth: int = 4) -> list[HouseholdLink]:
                 queue.append((model, lookup, depth + 1))
                 break
     links = [HouseholdLink(m, p) for m, p in found.items()]
-    return sorted(links, key=lambda link: (link.path.count("__"), link.label))
+    return sorted(links, key=lambda link: (bool(link.path), link.path.count("__"), link.label))
