@@ -127,7 +127,8 @@ def change_status(j: Journey, status_label: str, *, cohort: str = "", reason: st
 
 
 def subject_access(j: Journey) -> None:
-    j.page.goto(f"/huishoudens/{j.household_number}/inzage/")
+    j.page.goto(f"/huishoudens/{j.household_number}/")
+    j.page.get_by_role("link", name="Maak een inzage").click()
     expect(j.page.get_by_role("heading", name=f"Inzage — {j.household_number}")).to_be_visible()
     expect(
         j.page.get_by_role("heading", name=re.compile("Wie heeft deze gegevens ingezien"))

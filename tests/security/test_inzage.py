@@ -108,3 +108,13 @@ def test_inzage_page_is_404_for_everyone_else(
         login(client, user)
         response = client.get(reverse("security:inzage", args=[household.number]))
         assert response.status_code == 404, user.role
+
+
+def test_household_page_links_to_inzage_for_those_allowed(
+    client, household, coordinator, team_lead, financier
+):
+    url = reverse("households:detail", args=[household.number])
+    inzage = reverse("security:inzage", args=[household.number])
+    for user in (coordinator, team_lead):
+        login(client, user)
+        assert inzage in client.get(url).content.decode()
