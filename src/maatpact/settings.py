@@ -195,6 +195,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "security/locked.html"
 AXES_VERBOSE = False
+# Number of reverse proxies in front of the app whose X-Forwarded-For entries we trust.
+MAATPACT_TRUSTED_PROXIES = int(os.environ.get("MAATPACT_TRUSTED_PROXIES", "0"))
+AXES_CLIENT_IP_CALLABLE = "maatpact.security.middleware.client_ip"
 
 # Strict Content-Security-Policy (django-csp 4 format): only our own files, no inline
 # script or style anywhere. The API documentation pages relax it per view

@@ -6,6 +6,8 @@ proxy that sets ``X-Forwarded-Proto``. Requires ``SECRET_KEY`` (50+ random chara
 (tests/security/test_settings.py runs that check).
 """
 
+import os
+
 from maatpact.settings import *  # noqa: F403
 from maatpact.settings import DEMO_MODE, env_bool
 
@@ -30,4 +32,4 @@ CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 # Behind the proxy: the client address for lockouts comes from the proxy's header.
-AXES_IPWARE_PROXY_COUNT = 1
+MAATPACT_TRUSTED_PROXIES = int(os.environ.get("MAATPACT_TRUSTED_PROXIES", "1"))
