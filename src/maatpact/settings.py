@@ -83,6 +83,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     # Database briefly unreachable -> a Dutch 503 page instead of a traceback.
     "maatpact.security.middleware.DatabaseUnavailableMiddleware",
+    "maatpact.security.middleware.HostileInputMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

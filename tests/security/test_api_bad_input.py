@@ -102,3 +102,15 @@ def test_forged_household_numbers_answer_404_on_every_operation(
             assert row_counts() == before
             if number == goirle_household.number and response.status_code == 404:
                 assert json.loads(response.content)["detail"] == "Niet gevonden."
+
+
+def test_nul_bytes_in_json_bodies_are_400(coordinator, household):
+    client = _client(coordinator)
+    before = row_counts()
+    response = client.post(
+        "/api/v1/households/",
+        b'{"municipality": "GM\\u0000855", "street": "x"}',
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert row_counts() == before

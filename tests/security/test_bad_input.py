@@ -311,3 +311,31 @@ def test_catalogue_routes_resolve():
             resolve(route.url(number="MP-0001", pk=1))
         except Resolver404:  # pragma: no cover - a broken pattern
             pytest.fail(route.route)
+
+
+def test_nul_bytes_in_paths_and_query_strings_are_400(world):
+    client = _client(world["users"][0])
+    for route in all_routes():
+        if "number" in route.params:
+            url = route.url(number="MP-%00", pk="1")
+            assert client.get(url).status_code in (400, 404, 405), url
+            assert client.post(url, {}).status_code in (400, 404, 405), url
+    response = client.get("/gemeente/?status=%00")
+    assert response.status_code in (400, 404)
+    api = client.get("/api/v1/households/?municipality=GM%00")
+    assert api.status_code == 400 and "Null-tekens" in api.json()["detail"]
+    assert client.get("/api/v1/households/MP-%00/").status_code == 400
+
+
+def test_a_value_the_database_refuses_is_a_400_not_a_500(world):
+    from unittest import mock
+
+    from django.db import DataError
+
+    client = _client(world["users"][0])
+    with mock.patch(
+        "maatpact.households.selectors.my_households", side_effect=DataError("out of range")
+    ):
+        response = client.get("/mijn-huishoudens/")
+    assert response.status_code == 400
+    assert "niet kan worden opgeslagen" in response.content.decode()

@@ -14,7 +14,7 @@ import logging
 from collections.abc import Callable
 
 from django.conf import settings
-from django.db import DatabaseError, InterfaceError, OperationalError, connections
+from django.db import DatabaseError, DataError, InterfaceError, OperationalError, connections
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.template import loader
@@ -79,6 +79,45 @@ def _next_query(path: str) -> str:
     return urlencode({"next": path})
 
 
+NUL_MESSAGE = "Null-tekens (0x00) zijn niet toegestaan in een adres of invoer."
+BAD_DATA_MESSAGE = "De invoer bevat een waarde die niet kan worden opgeslagen."
+
+
+def bad_request(request: HttpRequest, message: str) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": message}, status=400)
+    return HttpResponse(loader.render_to_string("400.html", {"message": message}), status=400)
+
+
+class HostileInputMiddleware:
+    """Refuses NUL bytes before they reach a query (PostgreSQL cannot store them).
+
+    Checked: the path, the query string and JSON bodies. Form fields are left to the
+    forms, which answer with a message next to the field.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if "\x00" in request.path or any(
+            "\x00" in key or "\x00" in value
+            for key, values in request.GET.lists()
+            for value in values
+        ):
+            return bad_request(request, NUL_MESSAGE)
+        content_type = request.META.get("CONTENT_TYPE", "")
+        if content_type.startswith("application/json") and request.method in (
+            "POST",
+            "PUT",
+            "PATCH",
+        ):
+            body = request.body
+            if b"\\u0000" in body or b"\x00" in body:
+                return bad_request(request, NUL_MESSAGE)
+        return self.get_response(request)
+
+
 class DatabaseUnavailableMiddleware:
     """Turns a lost database connection into a Dutch 503 page; recovers without restart."""
 
@@ -91,6 +130,11 @@ class DatabaseUnavailableMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if is_database_outage(exception):
             return database_unavailable_response(request, exception)
+        if isinstance(exception, DataError):
+            # A value the database refuses (out of range, NUL byte...): bad input, and
+            # the transaction that tried it has been rolled back.
+            logger.info("ongeldige waarde geweigerd door de database")
+            return bad_request(request, BAD_DATA_MESSAGE)
         return None
 
 
