@@ -66,3 +66,15 @@ format: $(STAMP)
 
 clean:
 	rm -rf $(VENV) var build src/*.egg-info node_modules tests/e2e/artifacts
+
+# Benchmarks (not part of `make test`): PostgreSQL with a seeded national-scale region.
+BENCH_DB ?= maatpact_bench
+BENCH_HOUSEHOLDS ?= 100000
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/$(BENCH_DB)
+
+bench: $(STAMP)
+	psql -h 127.0.0.1 -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname='$(BENCH_DB)'" | grep -q 1 || \
+		psql -h 127.0.0.1 -U postgres -qc "CREATE DATABASE $(BENCH_DB)"
+	DATABASE_URL=$(BENCH_DATABASE_URL) MAATPACT_DEMO=1 $(BIN)/maatpact migrate --noinput -v0
+	DATABASE_URL=$(BENCH_DATABASE_URL) MAATPACT_DEMO=1 $(BIN)/maatpact seed --households $(BENCH_HOUSEHOLDS) --years 5 --if-empty
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/pages.py

@@ -53,3 +53,38 @@ def models_F(name):
     from django.db.models import F
 
     return F(name)
+
+
+def test_seed_fills_assessments_plans_and_provisions(db, client):
+    from maatpact.assessments.models import Assessment
+    from maatpact.plans.models import Goal, Plan
+    from maatpact.provisions.models import Provision
+
+    call_command("seed", households=30, seed=11, no_progress=True, stdout=io.StringIO())
+    active = Household.objects.filter(status="actief")
+    assert Assessment.objects.filter(household__in=active, member__isnull=True).exists()
+    assert Assessment.objects.filter(member__isnull=False).exists()
+    # active households improve on average between their first and latest measurement
+    from django.db.models import Avg
+
+    firsts, lasts = [], []
+    for h in active:
+        rows = list(h.assessments.filter(member__isnull=True).order_by("assessed_on"))
+        if len(rows) >= 3:
+            firsts.append(rows[0].scores.aggregate(a=Avg("score"))["a"])
+            lasts.append(rows[-1].scores.aggregate(a=Avg("score"))["a"])
+    assert firsts and sum(lasts) / len(lasts) > sum(firsts) / len(firsts)
+    for plan in Plan.objects.exclude(household__status="aangemeld"):
+        assert 2 <= plan.goals.count() <= 4 and plan.future_in_own_words
+        assert plan.changes.count() == 1
+    assert Goal.objects.filter(actions__isnull=False).exists()
+    counts = [h.provisions.count() for h in Household.objects.all()]
+    assert min(counts) >= 3 and max(counts) <= 25
+    assert Provision.objects.values("law").distinct().count() >= 5
+    assert Provision.objects.values("financier__kind").distinct().count() >= 3
+    # the demo coordinator's household page shows the seeded story
+    user = User.objects.get(username="regisseur.tilburg.1")
+    number = policies.full_access_households(user).exclude(status="aangemeld").first().number
+    client.force_login(user)
+    html = client.get(reverse("households:detail", args=[number])).content.decode()
+    assert "Organisaties rond dit huishouden" in html and "Zelfredzaamheid" in html

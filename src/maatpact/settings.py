@@ -255,6 +255,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several models have a field "status" with different choices: name each enum.
+    "ENUM_NAME_OVERRIDES": {
+        "HouseholdStatusEnum": "maatpact.households.models.Household.Status",
+        "GoalStatusEnum": "maatpact.plans.models.Goal.Status",
+        "ActionStatusEnum": "maatpact.plans.models.Action.Status",
+    },
 }
 
 # Logging: never personal data; only ids, actions and request ids.
@@ -264,7 +270,11 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 # --- Programme settings (all overridable from the environment) -----------------
@@ -274,6 +284,10 @@ MAATPACT = {
     "SELECTION_MIN_DOMAINS": int(os.environ.get("MAATPACT_SELECTION_MIN_DOMAINS", "3")),
     "SELECTION_MIN_LAWS": int(os.environ.get("MAATPACT_SELECTION_MIN_LAWS", "2")),
     "WORKLIST_PAGE_SIZE": 50,
+    # Assessments and the plan: a re-assessment is due this many days after the last one
+    # (default about 3 months); the worklist shows items due within the look-ahead.
+    "REASSESSMENT_INTERVAL_DAYS": int(os.environ.get("MAATPACT_REASSESSMENT_DAYS", "91")),
+    "WORKLIST_LOOKAHEAD_DAYS": int(os.environ.get("MAATPACT_WORKLIST_LOOKAHEAD_DAYS", "14")),
     # Retention (AVG): households closed longer than this are anonymised by
     # `maatpact retention`. Months, so that e.g. 7 years (84) or 18 months both fit.
     "RETENTION_MONTHS": int(os.environ.get("MAATPACT_RETENTION_MONTHS", str(7 * 12))),

@@ -2,10 +2,12 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from maatpact.common import views as common_views
 from maatpact.households import views as household_views
 
 urlpatterns = [
     path("", household_views.home, name="home"),
+    path("healthz", common_views.health, name="health"),
     path("inloggen/", auth_views.LoginView.as_view(), name="login"),
     path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -13,6 +15,9 @@ urlpatterns = [
     path("api/v1/", include("maatpact.api.urls")),
     path("", include("maatpact.security.urls")),
     path("", include("maatpact.households.urls")),
+    path("", include("maatpact.assessments.urls")),
+    path("", include("maatpact.plans.urls")),
+    path("", include("maatpact.provisions.urls")),
 ]
 
 # A lost database connection outside a view still gets the Dutch 503 page.

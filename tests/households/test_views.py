@@ -116,3 +116,29 @@ def test_english_available(client, coordinator):
 
     with translation.override("en"):
         assert translation.get_language() == "en"
+
+
+def test_intake_rows_can_be_chosen_without_javascript(client, coordinator):
+    login(client, coordinator)
+    html = client.get(reverse("households:intake") + "?leden=4").content.decode()
+    assert 'name="lid-3-first_name"' in html and 'name="lid-4-first_name"' not in html
+    html = client.get(reverse("households:intake") + "?leden=abc").content.decode()
+    assert 'name="lid-1-first_name"' in html
+
+
+def test_intake_empty_extra_rows_are_ignored(client, coordinator):
+    login(client, coordinator)
+    data = _intake_data(coordinator.municipality_id)
+    data.update(
+        {
+            "lid-TOTAL_FORMS": "3",
+            "lid-2-first_name": "",
+            "lid-2-last_name": "",
+            "lid-2-date_of_birth": "",
+            "lid-2-role": "",
+            "lid-2-bsn": "",
+        }
+    )
+    response = client.post(reverse("households:intake") + "?leden=3", data)
+    assert response.status_code == 302
+    assert Household.objects.get().members.count() == 2

@@ -169,12 +169,16 @@ def can_view_municipality_overview(user: User) -> bool:
     return user.is_authenticated and user.role == Role.TEAMLEIDER
 
 
-def eligible_coordinators(household: Household) -> QuerySet:
+def eligible_coordinators_in(municipality_id: int | None) -> QuerySet:
     from maatpact.accounts.models import User
 
     return User.objects.filter(
-        role=Role.REGISSEUR, municipality_id=household.municipality_id, is_active=True
+        role=Role.REGISSEUR, municipality_id=municipality_id, is_active=True
     ).order_by("last_name", "first_name")
+
+
+def eligible_coordinators(household: Household) -> QuerySet:
+    return eligible_coordinators_in(household.municipality_id)
 
 
 def can_see_case_lists(user: User) -> bool:
@@ -185,6 +189,42 @@ def can_see_case_lists(user: User) -> bool:
         Role.PROGRAMMATEAM,
         Role.FINANCIER,
     )
+
+
+# --- Case work: assessments, the plan, provisions --------------------------------
+
+
+def can_work_on_case(user: User, household: Household) -> bool:
+    """Writing case content is for the household's coordinator and its team leads only.
+
+    Others with full read access (the regional team on an escalated case, a financier
+    with consent) read but do not write.
+    """
+    if not user.is_authenticated or user.role not in (Role.REGISSEUR, Role.TEAMLEIDER):
+        return False
+    return has_full_access(user, household)
+
+
+def get_case_household(user: User, number: str) -> Household:
+    """For pages that change case content: the household, else 404."""
+    household = get_full_household(user, number)
+    if user.role not in (Role.REGISSEUR, Role.TEAMLEIDER):
+        raise Http404("Huishouden niet gevonden.")
+    return household
+
+
+def case_households(user: User) -> QuerySet[Household]:
+    """Households whose case content the user may change (see :func:`can_work_on_case`)."""
+    if not user.is_authenticated or user.role not in (Role.REGISSEUR, Role.TEAMLEIDER):
+        return _households().none()
+    return full_access_households(user)
+
+
+def worklist_households(user: User) -> QuerySet[Household]:
+    """Households whose due items appear on the user's worklist: a coordinator's own."""
+    if not user.is_authenticated or user.role != Role.REGISSEUR:
+        return _households().none()
+    return full_access_households(user)
 
 
 def can_request_subject_access(user: User, household: Household) -> bool:

@@ -23,3 +23,33 @@ class MoneyField(serializers.DecimalField):
         kwargs.setdefault("max_digits", 14)
         kwargs.setdefault("decimal_places", 2)
         super().__init__(**kwargs)
+
+
+class CaseHouseholdField(serializers.SlugRelatedField):
+    """A household by number, limited to those whose case the caller may change.
+
+    A household outside that scope gets the same 400 as an unknown number, so its
+    existence is not revealed.
+    """
+
+    def __init__(self, **kwargs):
+        from maatpact.households.models import Household
+
+        kwargs.setdefault("slug_field", "number")
+        kwargs.setdefault("queryset", Household.objects.none())
+        kwargs.setdefault(
+            "error_messages",
+            {
+                "does_not_exist": "Onbekend huishouden, of u mag dit huishouden niet wijzigen.",
+                "invalid": "Ongeldig huishoudnummer.",
+            },
+        )
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        from maatpact.accounts import policies
+
+        request = self.context.get("request")
+        if request is None:
+            return super().get_queryset()
+        return policies.case_households(request.user)

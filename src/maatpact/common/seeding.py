@@ -88,3 +88,23 @@ def seeders() -> list[tuple[str, Any]]:
 def chunks(items: list, size: int = 5000) -> Iterator[list]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
+
+
+def insert_rows(model: Any, columns: list[str], rows: list[tuple], size: int = 5000) -> None:
+    """Plain INSERTs (executemany) for the largest seed tables.
+
+    Creating millions of model instances is what makes ``bulk_create`` slow at 100,000
+    households; rows here are tuples already in database form (ids, ISO date strings,
+    decimal strings). Use only for rows whose primary keys nothing else needs.
+    """
+    from django.db import connection
+
+    quote = connection.ops.quote_name
+    # Identifiers come from model metadata (quoted); values are always parameters.
+    sql = (
+        f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(c) for c in columns)}) "  # noqa: S608
+        f"VALUES ({', '.join(['%s'] * len(columns))})"
+    )
+    with connection.cursor() as cursor:
+        for batch in chunks(rows, size):
+            cursor.executemany(sql, batch)

@@ -30,3 +30,19 @@ def validate_case_date(value: dt.date) -> None:
             f"Deze datum ligt te ver in het verleden of de toekomst (tussen "
             f"{EARLIEST_CASE_DATE:%d-%m-%Y} en {latest:%d-%m-%Y})."
         )
+
+
+def plausible_case_date(value: dt.date) -> bool:
+    try:
+        validate_case_date(value)
+    except ValidationError:
+        return False
+    return True
+
+
+def validate_case_date_for(value: dt.date, field: str) -> None:
+    """``validate_case_date`` with the error on ``field`` (for services)."""
+    if not plausible_case_date(value):
+        raise ValidationError(
+            {field: "Deze datum ligt te ver in het verleden of de toekomst; controleer het jaar."}
+        )

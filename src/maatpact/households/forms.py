@@ -56,15 +56,27 @@ class MemberForm(forms.Form):
     date_of_birth = forms.DateField(
         label="Geboortedatum", widget=DateInput, validators=[validate_birth_date]
     )
-    role = forms.ChoiceField(label="Rol in het huishouden", choices=Member.Role.choices)
+    role = forms.ChoiceField(
+        label="Rol in het huishouden", choices=[("", "— kies —"), *Member.Role.choices]
+    )
     bsn = forms.CharField(
         label="BSN (niet verplicht)", max_length=9, required=False, validators=[validate_bsn]
     )
 
 
-MemberFormSet = formset_factory(
-    MemberForm, extra=0, min_num=1, validate_min=True, max_num=20, validate_max=True
-)
+def member_formset(rows: int = 1):
+    """A formset with ``rows`` member rows; rows beyond the first may stay empty."""
+    return formset_factory(
+        MemberForm,
+        extra=max(rows - 1, 0),
+        min_num=1,
+        validate_min=True,
+        max_num=20,
+        validate_max=True,
+    )
+
+
+MemberFormSet = member_formset(1)
 
 
 class StatusForm(forms.Form):

@@ -128,7 +128,7 @@ class Member(models.Model):
     class Meta:
         verbose_name = "gezinslid"
         verbose_name_plural = "gezinsleden"
-        ordering = ["household", "date_of_birth"]
+        ordering = ["household_id", "date_of_birth"]
         constraints = [
             models.UniqueConstraint(
                 fields=["bsn"],

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery, Value
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Concat
 
 from maatpact.accounts import policies
@@ -67,11 +67,14 @@ def municipality_overview(user: User) -> dict:
     by_status = dict(
         households.values_list("status").annotate(n=Count("pk")).values_list("status", "n")
     )
+    # Start from the municipality's coordinators (a few dozen) rather than from its
+    # households (tens of thousands at national scale); the partial index on active
+    # assignments then serves the count.
     by_coordinator = list(
-        CoordinatorAssignment.objects.filter(household__in=households, ended_at__isnull=True)
-        .values("coordinator_id", "coordinator__first_name", "coordinator__last_name")
-        .annotate(n=Count("pk"))
-        .order_by("coordinator__last_name", "coordinator__first_name")
+        policies.eligible_coordinators_in(user.municipality_id)
+        .annotate(n=Count("assignments", filter=Q(assignments__ended_at__isnull=True)))
+        .values("pk", "first_name", "last_name", "n")
+        .order_by("last_name", "first_name")
     )
     return {
         "by_status": [(s.label, by_status.get(s.value, 0)) for s in Household.Status],

@@ -17,7 +17,7 @@ from maatpact.common.forms import apply_validation_error
 from maatpact.common.registry import panels
 
 from . import selectors, services
-from .forms import HandoverForm, IntakeForm, MemberFormSet, ProcessingBasisForm, StatusForm
+from .forms import HandoverForm, IntakeForm, ProcessingBasisForm, StatusForm, member_formset
 from .models import Household, ProcessingBasis
 
 
@@ -88,7 +88,10 @@ def intake(request: HttpRequest) -> HttpResponse:
     if not policies.can_register_household(request.user):
         raise Http404
     form = IntakeForm(request.POST or None, user=request.user)
-    formset = MemberFormSet(request.POST or None, prefix="lid")
+    # Without JavaScript: the number of member rows is chosen with ?leden=N.
+    rows = request.GET.get("leden", "2")
+    rows = min(max(int(rows), 1), 12) if rows.isdigit() else 2
+    formset = member_formset(rows)(request.POST or None, prefix="lid")
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         members = [services.MemberData(**f.cleaned_data) for f in formset.forms if f.cleaned_data]
         try:
@@ -100,7 +103,11 @@ def intake(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"Huishouden {household.number} is aangemeld.")
             return redirect("households:detail", number=household.number)
-    return render(request, "households/intake.html", {"form": form, "formset": formset})
+    return render(
+        request,
+        "households/intake.html",
+        {"form": form, "formset": formset, "rows": rows, "row_choices": range(1, 13)},
+    )
 
 
 @login_required

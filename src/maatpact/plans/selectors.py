@@ -1,0 +1,97 @@
+"""Reads on the plan: the plan with goals and actions, its history, actions that are due."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.db.models import Prefetch, QuerySet
+from django.urls import reverse
+
+from maatpact.accounts import policies
+from maatpact.accounts.models import User
+from maatpact.common.registry import WorklistItem
+from maatpact.households.models import Household
+
+from .models import Action, Goal, Plan, PlanChange
+
+
+def life_domains() -> list[tuple[str, str]]:
+    """(code, name) of the life domains of the instruments in use: goals are set per domain."""
+    from maatpact.assessments.models import Domain
+
+    seen: dict[str, str] = {}
+    for code, name in (
+        Domain.objects.filter(instrument__active=True)
+        .order_by("instrument__kind", "order")
+        .values_list("code", "name")
+    ):
+        seen.setdefault(code, name)
+    return list(seen.items())
+
+
+def plan_for(household: Household) -> Plan:
+    """The one plan with goals (named by domain), their actions and loose actions.
+
+    A constant number of queries, however long the plan.
+    """
+    actions = Action.objects.select_related("organisation").order_by("due_on", "pk")
+    plan, _ = Plan.objects.get_or_create(household=household)
+    plan = (
+        Plan.objects.filter(pk=plan.pk)
+        .prefetch_related(
+            Prefetch(
+                "goals",
+                queryset=Goal.objects.prefetch_related(Prefetch("actions", queryset=actions)),
+            ),
+            Prefetch(
+                "actions", queryset=actions.filter(goal__isnull=True), to_attr="loose_actions"
+            ),
+        )
+        .get()
+    )
+    names = dict(life_domains())
+    for goal in plan.goals.all():
+        goal.domain_name = names.get(goal.domain_code, goal.domain_code)
+    return plan
+
+
+def open_actions(household: Household) -> list[Action]:
+    return list(
+        Action.objects.filter(plan__household=household, status__in=Action.OPEN_STATUSES)
+        .select_related("goal", "organisation")
+        .order_by("due_on", "pk")
+    )
+
+
+def plan_history(plan: Plan) -> QuerySet[PlanChange]:
+    return plan.changes.select_related("changed_by").order_by("-version")
+
+
+def actions_due(user: User, today: date) -> list[WorklistItem]:
+    """Open actions due within the look-ahead (or overdue) across the user's households."""
+    horizon = today + timedelta(days=settings.MAATPACT.get("WORKLIST_LOOKAHEAD_DAYS", 14))
+    rows = (
+        Action.objects.filter(
+            plan__household__in=policies.worklist_households(user),
+            status__in=Action.OPEN_STATUSES,
+            due_on__lte=horizon,
+        )
+        .select_related("plan__household")
+        .order_by("due_on")
+    )
+    return [
+        WorklistItem(
+            kind="actie",
+            label=f"Actie: {a.what[:80]}",
+            url=reverse("plans:detail", args=[a.plan.household.number]) + f"#actie-{a.pk}",
+            household_number=a.plan.household.number,
+            due=a.due_on,
+            overdue=a.due_on < today,
+        )
+        for a in rows
+    ]
+
+
+def full_access_plans(user: User) -> QuerySet[Plan]:
+    return Plan.objects.filter(household__in=policies.full_access_households(user))

@@ -1,0 +1,141 @@
+"""System cost against hand-computed figures: partial months, overlaps, one-off costs."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from maatpact.households.models import Household
+from maatpact.provisions import selectors
+from maatpact.provisions.models import Law, Provision
+from tests import factories
+
+
+@pytest.fixture
+def orgs(db):
+    return {
+        "gemeente": factories.organisation("Gemeente Tilburg", "gemeente"),
+        "zvk": factories.organisation("Zorgverzekeraar Test (fictief)", "zorgverzekeraar"),
+        "woco": factories.organisation("Woonstichting Test (fictief)", "woningcorporatie"),
+    }
+
+
+def provision(household, financier, amount, starts_on, ends_on=None, kind="maandelijks"):
+    return Provision.objects.create(
+        household=household,
+        law=Law.objects.get(code="wmo"),
+        financier=financier,
+        description="Test",
+        starts_on=starts_on,
+        ends_on=ends_on,
+        cost_kind=kind,
+        amount=Decimal(amount),
+    )
+
+
+def test_partial_months_pro_rata_by_days(household, orgs):
+    # 15 Jan - 10 Mar 2025: 17/31 of January, all of February, 10/31 of March.
+    provision(household, orgs["gemeente"], "300.00", date(2025, 1, 15), date(2025, 3, 10))
+    # 300*17/31 + 300 + 300*10/31 = 164.516.. + 300 + 96.774.. = 561.290.. -> 561.29
+    cost = selectors.system_cost(household, date(2025, 1, 1), date(2026, 1, 1))
+    assert cost == {orgs["gemeente"].pk: Decimal("561.29")}
+
+
+def test_overlapping_provisions_of_one_financier_both_count(household, orgs):
+    provision(household, orgs["gemeente"], "300.00", date(2025, 1, 15), date(2025, 3, 10))
+    provision(household, orgs["gemeente"], "100.00", date(2025, 2, 1))  # open-ended
+    provision(household, orgs["zvk"], "1234.56", date(2025, 3, 31), kind="eenmalig")
+    provision(household, orgs["woco"], "50.00", date(2024, 1, 1), date(2024, 12, 31))  # before
+    cost = selectors.system_cost(household, date(2025, 1, 1), date(2025, 4, 1))
+    # 561.290.. + 100 (Feb) + 100 (Mar) = 761.29; the one-off counts on its date in full.
+    assert cost == {orgs["gemeente"].pk: Decimal("761.29"), orgs["zvk"].pk: Decimal("1234.56")}
+    assert selectors.total(cost) == Decimal("1995.85")
+
+
+def test_period_starting_mid_month_and_leap_february(household, orgs):
+    provision(household, orgs["gemeente"], "280.00", date(2025, 1, 1))
+    # [15 Feb, 1 Mar) covers 14 of 28 days.
+    assert selectors.system_cost(household, date(2025, 2, 15), date(2025, 3, 1)) == {
+        orgs["gemeente"].pk: Decimal("140.00")
+    }
+    provision(household, orgs["zvk"], "290.00", date(2024, 2, 20), date(2024, 2, 29))
+    # 10 of 29 days in leap-year February: 100.00 exactly.
+    assert selectors.system_cost(household, date(2024, 1, 1), date(2025, 1, 1)) == {
+        orgs["zvk"].pk: Decimal("100.00")
+    }
+
+
+def test_one_off_outside_period_and_end_on_first_day(household, orgs):
+    provision(household, orgs["zvk"], "500.00", date(2025, 6, 1), kind="eenmalig")
+    # ends on its first day: one day of June (1/30 of 600 = 20.00)
+    provision(household, orgs["gemeente"], "600.00", date(2025, 6, 1), date(2025, 6, 1))
+    assert selectors.system_cost(household, date(2025, 6, 2), date(2025, 7, 1)) == {}
+    assert selectors.system_cost(household, date(2025, 6, 1), date(2025, 6, 2)) == {
+        orgs["zvk"].pk: Decimal("500.00"),
+        orgs["gemeente"].pk: Decimal("20.00"),
+    }
+
+
+def test_many_households_in_one_query_equals_one_by_one(household, coordinator, orgs):
+    other = factories.household(coordinator)
+    provision(household, orgs["gemeente"], "300.00", date(2025, 1, 15), date(2025, 3, 10))
+    provision(other, orgs["zvk"], "99.99", date(2024, 12, 20))
+    start, end = date(2025, 1, 1), date(2026, 1, 1)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        many = selectors.system_cost_many([household.pk, other.pk], start, end)
+    assert len(ctx.captured_queries) == 1
+    assert many == {
+        household.pk: selectors.system_cost(household, start, end),
+        other.pk: selectors.system_cost(other, start, end),
+    }
+    assert many[other.pk] == {orgs["zvk"].pk: Decimal("1199.88")}
+
+
+def test_before_and_during_the_programme(household, orgs):
+    Household.objects.filter(pk=household.pk).update(
+        started_on=date(2025, 7, 1), status="actief", registered_on=date(2025, 6, 1)
+    )
+    household.refresh_from_db()
+    provision(household, orgs["gemeente"], "1000.00", date(2024, 1, 1), date(2025, 9, 30))
+    provision(household, orgs["woco"], "250.00", date(2025, 8, 1), kind="eenmalig")
+    result = selectors.cost_before_and_during(household, date(2025, 12, 31))
+    assert result.entry == date(2025, 7, 1)
+    assert result.before == {orgs["gemeente"].pk: Decimal("12000.00")}  # 12 full months
+    assert result.during == {
+        orgs["gemeente"].pk: Decimal("3000.00"),
+        orgs["woco"].pk: Decimal("250.00"),
+    }
+    assert result.during_days == 184  # 1 Jul - 31 Dec
+    # 3000 * 365 / 184 = 5951.086.. ; 250 * 365 / 184 = 495.923..
+    assert result.during_per_year == {
+        orgs["gemeente"].pk: Decimal("5951.09"),
+        orgs["woco"].pk: Decimal("495.92"),
+    }
+    assert selectors.annual_cost_by_financier(household, date(2025, 6, 30)) == {
+        orgs["gemeente"].pk: Decimal("12000.00")
+    }
+
+
+def test_active_provisions(household, orgs):
+    running = provision(household, orgs["gemeente"], "10.00", date(2025, 1, 1))
+    provision(household, orgs["gemeente"], "10.00", date(2024, 1, 1), date(2024, 12, 31))
+    today_once = provision(household, orgs["zvk"], "5.00", date(2025, 3, 3), kind="eenmalig")
+    assert set(selectors.active_provisions(household, date(2025, 3, 3))) == {running, today_once}
+    assert list(selectors.active_provisions(household, date(2025, 3, 4))) == [running]
+
+
+def test_organisations_overview_lists_financiers_and_providers(household, orgs):
+    provider = factories.organisation("GGZ Test (fictief)", "aanbieder")
+    p = provision(household, orgs["zvk"], "100.00", date(2024, 1, 1))
+    p.provider = provider
+    p.save()
+    rows = selectors.organisations_overview(
+        selectors.household_provisions(household), date(2025, 6, 30)
+    )
+    by_name = {r.organisation.name: r for r in rows}
+    assert by_name[orgs["zvk"].name].as_financier == Decimal("1200.00")
+    assert by_name[provider.name].as_provider == Decimal("1200.00")
+    assert by_name[provider.name].role_label == "aanbieder"
