@@ -96,10 +96,11 @@ def intake(j: Journey, *, street: str = "Heuvelring", last_name: str = "Voorbeel
     j.page.get_by_label("Huisnummer").fill("12")
     j.page.get_by_label("Postcode").fill("5038 CD")
     j.page.get_by_label("Woonplaats").fill("Tilburg")
-    j.page.get_by_label("Voornaam").fill("Fictief")
-    j.page.get_by_label("Achternaam").fill(last_name)
-    j.page.get_by_label("Geboortedatum").fill("1984-02-03")
-    j.page.get_by_label("Rol in het huishouden").select_option("aanvrager")
+    first = j.page.get_by_role("group", name="Gezinslid 1")
+    first.get_by_label("Voornaam").fill("Fictief")
+    first.get_by_label("Achternaam").fill(last_name)
+    first.get_by_label("Geboortedatum").fill("1984-02-03")
+    first.get_by_label("Rol in het huishouden").select_option("aanvrager")
     j.page.get_by_role("button", name="Aanmelden").click()
     heading = j.page.get_by_role("heading", level=1)
     expect(heading).to_have_text(re.compile(r"Huishouden MP-\d{4}"))
@@ -124,6 +125,30 @@ def change_status(j: Journey, status_label: str, *, cohort: str = "", reason: st
     expect(j.page.get_by_role("status")).to_contain_text("De status is gewijzigd")
     expect(j.page.locator(".badge")).to_have_text(status_label)
     j.checkpoint(f"status-{status_label.lower()}")
+
+
+# Case pages of the households (assessments, plan, provisions): each is opened from
+# the household page and scanned; the interactive steps of those features append here.
+CASE_PAGES = [
+    ("metingen", "metingen/"),
+    ("meting-nieuw", "metingen/nieuw/"),
+    ("plan", "plan/"),
+    ("plan-bewerken", "plan/bewerken/"),
+    ("doel-nieuw", "plan/doelen/nieuw/"),
+    ("actie-nieuw", "plan/acties/nieuw/"),
+    ("plan-geschiedenis", "plan/geschiedenis/"),
+    ("voorzieningen", "voorzieningen/"),
+    ("voorziening-nieuw", "voorzieningen/nieuw/"),
+]
+
+
+def case_pages(j: Journey) -> None:
+    """Open every case page of the household; each must load and pass the scan."""
+    for label, suffix in CASE_PAGES:
+        response = j.page.goto(f"/huishoudens/{j.household_number}/{suffix}")
+        assert response is not None and response.status == 200, (label, response)
+        expect(j.page.get_by_role("heading", level=1)).not_to_be_empty()
+        j.checkpoint(label)
 
 
 def subject_access(j: Journey) -> None:

@@ -55,6 +55,7 @@ def test_coordinator_journey(page, staff):
         lambda: steps.household_page(j),
         lambda: steps.change_status(j, "Geselecteerd", cohort="Cohort 1 (e2e)"),
         lambda: steps.change_status(j, "Actief"),
+        lambda: steps.case_pages(j),
         lambda: steps.subject_access(j),
         lambda: steps.two_factor_setup_page(j),
         lambda: steps.log_out(j),
