@@ -185,7 +185,9 @@ def update_action(actor: User, action: Action, **fields: Any) -> Action:
     for name in ("what", "who"):
         _text(fields, name)
     action = (
-        Action.objects.select_for_update().select_related("goal", "organisation").get(pk=action.pk)
+        Action.objects.select_for_update(of=("self",))
+        .select_related("goal", "organisation")
+        .get(pk=action.pk)
     )
     before = snapshot(action)
     _set(action, fields, ("goal", "who_kind", "who", "organisation", "what", "due_on", "status"))
