@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DEMO_HOUSEHOLDS ?= 60
 export PYTHONPATH := src
 
-.PHONY: demo test test-sqlite test-postgres lint format e2e bench install migrate seed serve clean
+.PHONY: demo test test-sqlite test-postgres lint format e2e e2e-tools bench load install migrate seed serve clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,24 @@ test: $(STAMP)
 		$(BIN)/pytest -q -m "not e2e"; \
 	fi
 
+# Real-browser journeys with accessibility scans: Debian's chromium (installed with apt
+# when missing, never a downloaded browser) and axe-core from npm.
+e2e: $(STAMP) e2e-tools
+	env -u DATABASE_URL $(BIN)/pytest -q -m e2e tests/e2e
+
+e2e-tools: node_modules/axe-core/axe.min.js
+	@command -v chromium >/dev/null 2>&1 || { \
+		echo "== chromium ontbreekt: installeren met apt"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
+node_modules/axe-core/axe.min.js: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error || npm install --no-audit --no-fund --loglevel=error
+	touch $@
+
+# Load test against gunicorn (needs DATABASE_URL for PostgreSQL; see docs/load.md).
+load: $(STAMP)
+	$(BIN)/python bench/load.py
+
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
@@ -47,7 +65,7 @@ format: $(STAMP)
 	$(BIN)/ruff format src tests bench
 
 clean:
-	rm -rf $(VENV) var build src/*.egg-info
+	rm -rf $(VENV) var build src/*.egg-info node_modules tests/e2e/artifacts
 
 # Benchmarks (not part of `make test`): PostgreSQL with a seeded national-scale region.
 BENCH_DB ?= maatpact_bench

@@ -9,9 +9,11 @@ variables (12-factor): ``DATABASE_URL``, ``SECRET_KEY``, ``DEBUG``, ``ALLOWED_HO
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -58,6 +60,10 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
+    "csp",
     # Maatpact domain apps, in dependency order (the seed command follows it).
     "maatpact.common",
     "maatpact.regions",
@@ -73,18 +79,26 @@ INSTALLED_APPS = [
     "maatpact.outcomes",
     "maatpact.reports",
     "maatpact.api",
+    "maatpact.security",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Database briefly unreachable -> a Dutch 503 page instead of a traceback.
+    "maatpact.security.middleware.DatabaseUnavailableMiddleware",
+    "maatpact.security.middleware.HostileInputMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "maatpact.security.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "maatpact.audit.middleware.RequestIdMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "maatpact.urls"
@@ -123,6 +137,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
+# Axes first: it refuses a locked-out username+IP before the password is even checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -150,6 +169,8 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+# The project's own CSS lives in the maatpact package, which is not an app itself.
+STATICFILES_DIRS = [BASE_DIR / "static"]
 
 # Sessions and cookies: HttpOnly, SameSite, idle timeout (sliding).
 SESSION_COOKIE_HTTPONLY = True
@@ -163,7 +184,43 @@ SESSION_COOKIE_SECURE = SECURE_COOKIES
 CSRF_COOKIE_SECURE = SECURE_COOKIES
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Two-factor login (TOTP, django-otp) for every role, except in demo mode. The API with
+# token authentication serves systems and is exempt; see maatpact.security.middleware.
+MAATPACT_REQUIRE_2FA = env_bool("MAATPACT_REQUIRE_2FA", not DEMO_MODE)
+OTP_TOTP_ISSUER = "Maatpact Hart van Brabant"
+
+# Lockout after repeated failed logins (django-axes), per username and IP address.
+AXES_ENABLED = env_bool("AXES_ENABLED", True)
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "30")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "security/locked.html"
+AXES_VERBOSE = False
+# Number of reverse proxies in front of the app whose X-Forwarded-For entries we trust.
+MAATPACT_TRUSTED_PROXIES = int(os.environ.get("MAATPACT_TRUSTED_PROXIES", "0"))
+AXES_CLIENT_IP_CALLABLE = "maatpact.security.middleware.client_ip"
+
+# Strict Content-Security-Policy (django-csp 4 format): only our own files, no inline
+# script or style anywhere. The API documentation pages relax it per view
+# (maatpact.api.urls), documented in docs/security.md.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 CACHES = {
     "default": {
@@ -251,4 +308,9 @@ MAATPACT = {
     "DISCOUNT_RATE": float(os.environ.get("MAATPACT_DISCOUNT_RATE", "0.0225")),
     # Fewer households than this per group: no savings estimate, the page says so.
     "SAVINGS_MIN_GROUP": int(os.environ.get("MAATPACT_SAVINGS_MIN_GROUP", "20")),
+    # Retention (AVG): households closed longer than this are anonymised by
+    # `maatpact retention`. Months, so that e.g. 7 years (84) or 18 months both fit.
+    "RETENTION_MONTHS": int(os.environ.get("MAATPACT_RETENTION_MONTHS", str(7 * 12))),
+    # Seconds a client is asked to wait when the database is briefly unreachable.
+    "DB_UNAVAILABLE_RETRY_AFTER": 30,
 }

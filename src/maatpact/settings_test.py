@@ -1,4 +1,9 @@
-"""Test settings: the normal settings with a fixed key and fast hashing."""
+"""Test settings: the normal settings with a fixed key and fast hashing.
+
+Two-factor enforcement and login lockout are off by default here, so that the other
+apps' tests can log users in with ``force_login``; the security tests switch them on
+with ``override_settings`` (tests/security).
+"""
 
 import os
 
@@ -10,3 +15,5 @@ from maatpact.settings import MIDDLEWARE  # noqa: E402
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MIDDLEWARE = list(MIDDLEWARE)
+MAATPACT_REQUIRE_2FA = False
+AXES_ENABLED = False

@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("maatpact.reports.urls")),
     path("", include("maatpact.budget.urls")),
     path("", include("maatpact.outcomes.urls")),
+    path("", include("maatpact.security.urls")),
     path("", include("maatpact.households.urls")),
     path("", include("maatpact.assessments.urls")),
     path("", include("maatpact.plans.urls")),
@@ -23,3 +24,6 @@ urlpatterns = [
     path("", include("maatpact.obstacles.urls")),
     path("", include("maatpact.learning.urls")),
 ]
+
+# A lost database connection outside a view still gets the Dutch 503 page.
+handler500 = "maatpact.security.views.server_error"

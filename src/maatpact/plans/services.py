@@ -13,6 +13,7 @@ from maatpact.accounts import policies
 from maatpact.accounts.models import User
 from maatpact.audit.services import Action as AuditAction
 from maatpact.audit.services import record
+from maatpact.common.validators import validate_case_date_for
 from maatpact.regions.models import Organisation
 
 from .models import Action, Goal, Plan, PlanChange
@@ -51,6 +52,8 @@ def update_plan(actor: User, plan: Plan, **fields: Any) -> Plan:
         raise ValidationError(
             {"agreed_on": "De datum van afspraak mag niet in de toekomst liggen."}
         )
+    if agreed is not None:
+        validate_case_date_for(agreed, "agreed_on")
     plan = Plan.objects.select_for_update().select_related("household").get(pk=plan.pk)
     before = snapshot(plan)
     _set(plan, fields, ("future_in_own_words", "first_need_in_own_words", "agreed_on"))
@@ -182,7 +185,9 @@ def update_action(actor: User, action: Action, **fields: Any) -> Action:
     for name in ("what", "who"):
         _text(fields, name)
     action = (
-        Action.objects.select_for_update().select_related("goal", "organisation").get(pk=action.pk)
+        Action.objects.select_for_update(of=("self",))
+        .select_related("goal", "organisation")
+        .get(pk=action.pk)
     )
     before = snapshot(action)
     _set(action, fields, ("goal", "who_kind", "who", "organisation", "what", "due_on", "status"))

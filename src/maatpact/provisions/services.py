@@ -13,6 +13,7 @@ from maatpact.accounts import policies
 from maatpact.accounts.models import User
 from maatpact.audit.services import Action, record
 from maatpact.common.money import to_money
+from maatpact.common.validators import plausible_case_date
 from maatpact.households.models import Household
 
 from .models import Provision
@@ -55,6 +56,10 @@ def _validate(provision: Provision) -> None:
         errors["description"] = "Beschrijf kort wat de voorziening is."
     if provision.starts_on is None:
         errors["starts_on"] = "Vul de startdatum in."
+    elif not plausible_case_date(provision.starts_on):
+        errors["starts_on"] = "Deze startdatum ligt te ver in het verleden of de toekomst."
+    elif provision.ends_on is not None and not plausible_case_date(provision.ends_on):
+        errors["ends_on"] = "Deze einddatum ligt te ver in de toekomst."
     elif provision.ends_on is not None and provision.ends_on < provision.starts_on:
         errors["ends_on"] = "De einddatum ligt vóór de startdatum."
     if provision.cost_kind not in Provision.CostKind.values:
