@@ -145,7 +145,7 @@ def test_escalations_worklist_shows_age_on_the_right_list(
     login(client, team_lead)
     assert f">{obstacle.pk}<" in client.get(reverse("obstacles:escalations")).content.decode()
     assert f"Knelpunt {obstacle.pk} op niveau Teamleider" in (
-        client.get(reverse("households:worklist")).content.decode()
+        client.get(reverse("households:overview")).content.decode()
     )
     login(client, goirle_team_lead)
     assert f">{obstacle.pk}<" not in client.get(reverse("obstacles:escalations")).content.decode()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.openapi import AutoSchema
 from rest_framework import serializers
 
 from .exceptions import to_drf_validation_error
@@ -53,3 +54,10 @@ class CaseHouseholdField(serializers.SlugRelatedField):
         if request is None:
             return super().get_queryset()
         return policies.case_households(request.user)
+
+
+class ObjectResponseSchema(AutoSchema):
+    """For a ViewSet whose ``list`` returns one object (an aggregate), not an array."""
+
+    def _is_list_view(self, serializer=None) -> bool:
+        return False

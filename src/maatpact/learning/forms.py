@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.validators import MaxLengthValidator
 from django.utils import timezone
 
 from maatpact.accounts import policies
@@ -15,7 +16,15 @@ class ReflectionForm(forms.ModelForm):
     class Meta:
         model = Reflection
         fields = ["what_happened", "what_worked", "next_time"]
-        widgets = {f: forms.Textarea(attrs={"rows": 4}) for f in fields}
+        widgets = {f: forms.Textarea(attrs={"rows": 4, "maxlength": 4000}) for f in fields}
+
+    MAX_LENGTH = 4000  # a reflection is a few paragraphs; longer input is refused
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.max_length = self.MAX_LENGTH
+            field.validators.append(MaxLengthValidator(self.MAX_LENGTH))
 
 
 class SessionForm(forms.Form):

@@ -3,6 +3,8 @@ policies and services as the pages."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
@@ -10,7 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from maatpact.accounts import policies
-from maatpact.api.mixins import MoneyField, run_service
+from maatpact.api.mixins import MoneyField, ObjectResponseSchema, run_service
 from maatpact.audit.services import Action, record, record_many
 from maatpact.households.models import Household
 from maatpact.provisions.models import Law
@@ -169,7 +171,7 @@ class RaiseSerializer(serializers.Serializer):
         queryset=Organisation.objects.all(), required=False, allow_null=True, default=None
     )
     delay_days = serializers.IntegerField(min_value=0, default=0)
-    harm_euros = MoneyField(min_value=0, default="0.00")
+    harm_euros = MoneyField(min_value=0, default=Decimal("0.00"))
 
 
 class EscalateSerializer(serializers.Serializer):
@@ -181,7 +183,7 @@ class BreakthroughInSerializer(serializers.Serializer):
     what = serializers.CharField()
     broken_by = serializers.CharField(max_length=200)
     on = serializers.DateField()
-    cost = MoneyField(min_value=0, default="0.00")
+    cost = MoneyField(min_value=0, default=Decimal("0.00"))
     level = serializers.SlugRelatedField(
         slug_field="code",
         queryset=EscalationLevel.objects.all(),
@@ -470,6 +472,8 @@ class AnalysisSerializer(serializers.Serializer):
 
 class AnalysisViewSet(viewsets.ViewSet):
     """Aggregates only; the same scope as the analysis page."""
+
+    schema = ObjectResponseSchema()
 
     serializer_class = AnalysisSerializer
 

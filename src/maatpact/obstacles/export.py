@@ -12,7 +12,7 @@ from .models import StructuralProposal
 def proposal_html(proposal: StructuralProposal) -> str:
     """Pseudonymised: the cases appear as numbers and aggregates, never with names."""
     return render_to_string(
-        "obstacles/proposal_document.html",
+        "obstacles/proposal_pdf.html",
         {
             "proposal": proposal,
             "evidence": selectors.proposal_evidence(proposal),

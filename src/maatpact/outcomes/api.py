@@ -3,6 +3,8 @@ projections and savings: the same policies, services and selectors as the pages.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
@@ -300,7 +302,7 @@ class RateLineSerializer(serializers.Serializer):
     )
     payer = serializers.IntegerField(help_text="Id van de organisatie die betaalt")
     method = serializers.ChoiceField(choices=RateCardLine.Method.choices, default="vast")
-    price = MoneyField(default="0.00")
+    price = MoneyField(default=Decimal("0.00"))
     benchmark_months = serializers.DecimalField(
         max_digits=6, decimal_places=2, required=False, allow_null=True
     )

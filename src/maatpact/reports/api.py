@@ -11,6 +11,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from maatpact.accounts import policies
+from maatpact.api.mixins import ObjectResponseSchema
 from maatpact.audit.services import Action, record
 from maatpact.regions.models import Municipality
 
@@ -97,6 +98,8 @@ class ReportSerializer(serializers.Serializer):
 class InterimReportViewSet(viewsets.ViewSet):
     """The interim report as JSON: the figures as shown to the caller (small cells
     suppressed outside the regional team), each with its provenance."""
+
+    schema = ObjectResponseSchema()
 
     @extend_schema(
         parameters=[
