@@ -292,3 +292,15 @@ def test_report_for_every_audience(wired, regional, analyst, team_lead, financie
     assert {"budget", "escalations", "proposals", "lessons"} <= seen["teamleider"]
     assert {"savings", "sib"} <= seen["financier"]
     assert "budget" not in seen["financier"]
+
+
+def test_report_json_hides_small_cells_of_new_sections(client, wired, team_lead):
+    login(client, team_lead)
+    response = client.get("/api/v1/reports/interim/", {"van": START, "tot": END})
+    assert response.status_code == 200
+    sections = {s["key"]: s for s in response.json()["sections"]}
+    assert {"budget", "escalations", "proposals", "lessons"} <= set(sections)
+    per_soort = next(t for t in sections["budget"]["tables"] if t["key"] == "per_soort")
+    for row in per_soort["rows"]:
+        assert row[2] == {"display": "<5", "value": None, "suppressed": True}
+    assert "Huurachterstand" not in response.content.decode()
