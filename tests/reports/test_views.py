@@ -62,7 +62,7 @@ def test_team_lead_cannot_choose_other_municipality(client, report_data, team_le
 
 
 @pytest.mark.parametrize("who", ["coordinator", "admin_user"])
-def test_roles_without_report_get_404(client, request, who):
+def test_roles_without_report_get_404(client, db, request, who):
     login(client, request.getfixturevalue(who))
     for name in ("reports:interim", "reports:interim_pdf", "reports:export"):
         assert client.get(reverse(name)).status_code == 404
@@ -145,7 +145,7 @@ def test_financier_dashboard_suppresses_small_counts(client, report_data, financ
     "who, target",
     [("regional", "/dashboard/"), ("analyst", "/dashboard/"), ("financier", "/dashboard/")],
 )
-def test_home_is_dashboard(client, request, who, target):
+def test_home_is_dashboard(client, db, request, who, target):
     login(client, request.getfixturevalue(who))
     assert client.get("/").url == target
 

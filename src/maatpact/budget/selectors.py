@@ -349,3 +349,33 @@ def aggregate_rows(user: User, fund: Fund | None) -> list[list]:
 
 
 AGGREGATE_HEADER = ["gemeente", "soort", "aantal uitgaven", "goedgekeurd (netto)"]
+
+
+# --- For the savings estimate (outcomes) -------------------------------------------
+
+
+def spends_for_savings(household_ids) -> list[tuple[int, date, Decimal]]:
+    """(household id, approval date, net amount) of granted spends, for
+    ``outcomes.savings``: the rule-free budget as a financier in the savings estimate.
+
+    One query over all granted spends, filtered here: the caller passes every participant
+    and comparison household (up to 100,000 ids, too many for an ``IN`` list).
+    """
+    wanted = set(household_ids)
+    if not wanted:
+        return []
+    tz = timezone.get_current_timezone()
+    rows = []
+    for hid, decided_at, amount, reversed_amount in (
+        Spend.objects.filter(
+            status__in=[Spend.Status.GOEDGEKEURD, Spend.Status.BETAALD],
+            decided_at__isnull=False,
+        )
+        .order_by()
+        .values_list("household_id", "decided_at", "amount", "reversed_amount")
+        .iterator(chunk_size=5000)
+    ):
+        net = amount - reversed_amount
+        if hid in wanted and net > 0:
+            rows.append((hid, decided_at.astimezone(tz).date(), net))
+    return rows

@@ -22,8 +22,13 @@ WORKLIST_LIMIT = 50
 
 
 def _panel(request, household, full):
+    obstacles = selectors.household_obstacles(household)
+    totals = selectors.linked_spend_totals([o.pk for o in obstacles], request.user)
+    for o in obstacles:
+        o.linked_spend_total = totals.get(o.pk)
     return {
-        "obstacles": selectors.household_obstacles(household),
+        "obstacles": obstacles,
+        "show_budget": bool(totals),
         "today": timezone.localdate(),
         "can_raise": policies.can_raise_obstacle(request.user, household),
     }

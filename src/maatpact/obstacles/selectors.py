@@ -122,17 +122,62 @@ def steps(obstacle: Obstacle) -> list[EscalationStep]:
     )
 
 
-def linked_spends(obstacle: Obstacle) -> list:
-    """Budget spends that paid for the breakthrough, once the budget app is installed."""
+GRANTED_SPEND_STATUSES = ("goedgekeurd", "betaald", "teruggedraaid")
+
+
+@dataclass
+class LinkedSpends:
+    """Budget spends linked to an obstacle that the user may see, and their net total."""
+
+    spends: list
+    total: Decimal  # granted spends net of reversals; pending or rejected ones count 0
+
+    def __bool__(self) -> bool:
+        return bool(self.spends)
+
+
+def _spend_model():
     if not apps.is_installed("maatpact.budget"):
-        return []
-    try:
-        spend_model = apps.get_model("budget", "Spend")
-    except LookupError:
-        return []
-    if not any(f.name == "obstacle" for f in spend_model._meta.get_fields()):
-        return []
-    return list(spend_model.objects.filter(obstacle=obstacle).order_by("pk"))
+        return None
+    return apps.get_model("budget", "Spend")
+
+
+def linked_spends(obstacle: Obstacle, user: User) -> LinkedSpends:
+    """Budget spends that paid (or will pay) for breaking this obstacle, scoped by
+    ``policies.visible_spends``: whoever may not see spends one by one sees none. One query."""
+    spend_model = _spend_model()
+    if spend_model is None:
+        return LinkedSpends([], ZERO)
+    spends = list(
+        policies.visible_spends(user)
+        .filter(obstacle=obstacle)
+        .select_related("allocation__municipality")
+        .order_by("requested_at", "pk")
+    )
+    total = sum((s.net_amount for s in spends if s.status in GRANTED_SPEND_STATUSES), ZERO)
+    return LinkedSpends(spends, total)
+
+
+def linked_spend_totals(obstacle_ids: list[int], user: User) -> dict[int, Decimal]:
+    """Net granted amount of linked spends per obstacle (visible spends only): one query."""
+    spend_model = _spend_model()
+    if spend_model is None or not obstacle_ids:
+        return {}
+    from django.db.models import DecimalField, F
+
+    return dict(
+        policies.visible_spends(user)
+        .filter(obstacle_id__in=obstacle_ids, status__in=GRANTED_SPEND_STATUSES)
+        .order_by()
+        .values("obstacle_id")
+        .annotate(
+            total=Sum(
+                F("amount") - F("reversed_amount"),
+                output_field=DecimalField(max_digits=14, decimal_places=2),
+            )
+        )
+        .values_list("obstacle_id", "total")
+    )
 
 
 def age_days(obstacle: Obstacle, today: date | None = None) -> int:

@@ -151,7 +151,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "steps": selectors.steps(obstacle),
         "breakthrough": breakthrough,
         "decision": getattr(obstacle, "decision", None),
-        "spends": selectors.linked_spends(obstacle) if breakthrough else [],
+        "linked": selectors.linked_spends(obstacle, request.user),
         "age": selectors.age_days(obstacle),
         "today": timezone.localdate(),
         "can_work": can_work,
@@ -218,7 +218,12 @@ def breakthrough(request: HttpRequest, pk: int) -> HttpResponse:
     if hasattr(obstacle, "breakthrough"):
         messages.info(request, "Voor dit knelpunt is al een doorbraak vastgelegd.")
         return redirect("obstacles:detail", pk=pk)
-    form = BreakthroughForm(request.POST or None, initial={"level": obstacle.current_level_id})
+    linked = selectors.linked_spends(obstacle, request.user)
+    initial = {"level": obstacle.current_level_id}
+    if linked:
+        # The cost of the breakthrough is what the linked rule-free spends came to.
+        initial["cost"] = linked.total
+    form = BreakthroughForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.record_breakthrough(request.user, obstacle, **form.cleaned_data)
@@ -227,7 +232,11 @@ def breakthrough(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "De doorbraak is vastgelegd.")
             return redirect("obstacles:detail", pk=pk)
-    return render(request, "obstacles/breakthrough_form.html", {"form": form, "obstacle": obstacle})
+    return render(
+        request,
+        "obstacles/breakthrough_form.html",
+        {"form": form, "obstacle": obstacle, "linked": linked},
+    )
 
 
 @login_required

@@ -184,6 +184,8 @@ def update_action(actor: User, action: Action, **fields: Any) -> Action:
     _check(actor, plan)
     for name in ("what", "who"):
         _text(fields, name)
+    # Lock only the action row: PostgreSQL refuses FOR UPDATE on the nullable side of the
+    # outer joins that select_related adds for the optional goal and organisation.
     action = (
         Action.objects.select_for_update(of=("self",))
         .select_related("goal", "organisation")
