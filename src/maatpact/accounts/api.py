@@ -6,12 +6,16 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.response import Response
 
+from maatpact.api.mixins import ObjectResponseSchema
+
 from .models import User
 
 
 class MeSerializer(serializers.ModelSerializer):
-    municipality = serializers.SlugRelatedField(slug_field="cbs_code", read_only=True)
-    region = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    municipality = serializers.SlugRelatedField(
+        slug_field="cbs_code", read_only=True, allow_null=True
+    )
+    region = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = User
@@ -31,6 +35,7 @@ class MeSerializer(serializers.ModelSerializer):
 class MeViewSet(viewsets.GenericViewSet):
     serializer_class = MeSerializer
     pagination_class = None
+    schema = ObjectResponseSchema()
 
     def get_queryset(self):
         return User.objects.filter(pk=self.request.user.pk)

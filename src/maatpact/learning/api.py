@@ -18,7 +18,7 @@ from .models import Lesson, Reflection, ReflectionSession
 
 
 class ReflectionSerializer(serializers.ModelSerializer):
-    household = serializers.SlugRelatedField(slug_field="number", read_only=True)
+    household = serializers.SlugRelatedField(slug_field="number", read_only=True, allow_null=True)
     author = serializers.PrimaryKeyRelatedField(read_only=True)
 
     class Meta:

@@ -43,8 +43,8 @@ class LevelSerializer(serializers.ModelSerializer):
 
 
 class StepSerializer(serializers.ModelSerializer):
-    level = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    from_level = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    level = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    from_level = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = EscalationStep
@@ -60,7 +60,7 @@ class StepSerializer(serializers.ModelSerializer):
 
 
 class BreakthroughSerializer(serializers.ModelSerializer):
-    level = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    level = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     cost = MoneyField()
     days_to_breakthrough = serializers.SerializerMethodField()
 
@@ -77,10 +77,14 @@ class ObstacleSerializer(serializers.ModelSerializer):
 
     PERSONAL = ("description", "breakthrough")
 
-    household = serializers.SlugRelatedField(slug_field="number", read_only=True)
-    municipality = serializers.SlugRelatedField(slug_field="cbs_code", read_only=True)
-    law = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    current_level = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    household = serializers.SlugRelatedField(slug_field="number", read_only=True, allow_null=True)
+    municipality = serializers.SlugRelatedField(
+        slug_field="cbs_code", read_only=True, allow_null=True
+    )
+    # A link or empty: plain text in the schema ("" is not a URI).
+    rule_url = serializers.CharField(read_only=True)
+    law = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    current_level = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     harm_euros = MoneyField()
     status = serializers.SerializerMethodField()
     age_days = serializers.SerializerMethodField()
@@ -345,7 +349,9 @@ class EvidenceSerializer(serializers.Serializer):
 
 
 class ProposalSerializer(serializers.ModelSerializer):
-    municipality = serializers.SlugRelatedField(slug_field="cbs_code", read_only=True)
+    municipality = serializers.SlugRelatedField(
+        slug_field="cbs_code", read_only=True, allow_null=True
+    )
     obstacles = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     evidence = serializers.SerializerMethodField()
 

@@ -12,7 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from maatpact.accounts import policies
-from maatpact.api.mixins import MoneyField, run_service
+from maatpact.api.mixins import MoneyField, ObjectResponseSchema, run_service
 from maatpact.audit.services import Action, record, record_many
 
 from . import projection, selectors, services
@@ -473,7 +473,7 @@ class DidSerializer(serializers.Serializer):
     effect = serializers.FloatField(allow_null=True)
     ci_low = serializers.FloatField(allow_null=True)
     ci_high = serializers.FloatField(allow_null=True)
-    reason = serializers.CharField()
+    reason = serializers.CharField(allow_null=True)
 
 
 class AccountingSerializer(serializers.Serializer):
@@ -507,6 +507,8 @@ DID_METHOD = (
 
 class SavingsViewSet(viewsets.ViewSet):
     """System cost and savings: two estimates, each with its method."""
+
+    schema = ObjectResponseSchema()
 
     @extend_schema(responses={200: SavingsSerializer})
     def list(self, request):

@@ -15,7 +15,7 @@ class RegionSerializer(serializers.ModelSerializer):
 
 
 class MunicipalitySerializer(serializers.ModelSerializer):
-    region = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    region = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = Municipality
@@ -23,7 +23,9 @@ class MunicipalitySerializer(serializers.ModelSerializer):
 
 
 class OrganisationSerializer(serializers.ModelSerializer):
-    municipality = serializers.SlugRelatedField(slug_field="cbs_code", read_only=True)
+    municipality = serializers.SlugRelatedField(
+        slug_field="cbs_code", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = Organisation

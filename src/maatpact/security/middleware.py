@@ -130,9 +130,10 @@ class DatabaseUnavailableMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if is_database_outage(exception):
             return database_unavailable_response(request, exception)
-        if isinstance(exception, DataError):
-            # A value the database refuses (out of range, NUL byte...): bad input, and
-            # the transaction that tried it has been rolled back.
+        if isinstance(exception, DataError | OverflowError):
+            # A value the database refuses (out of range, NUL byte...; SQLite's driver
+            # raises OverflowError for integers beyond 64 bits): bad input, and the
+            # transaction that tried it has been rolled back.
             logger.info("ongeldige waarde geweigerd door de database")
             return bad_request(request, BAD_DATA_MESSAGE)
         return None
