@@ -108,6 +108,15 @@ def largest_team_lead() -> str:
     )
 
 
+def report_url() -> str:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    return f"/rapportage/?van={today - timedelta(days=365)}&tot={today}"
+
+
 def pages() -> list[Page]:
     """The pages measured. Apps add theirs in bench/pages_extra.py (optional)."""
     coord = busiest_coordinator()
@@ -117,6 +126,9 @@ def pages() -> list[Page]:
         Page("coordinator worklist", lambda: coord, lambda: "/mijn-huishoudens/", 50),
         Page("household page", lambda: coord, lambda: f"/huishoudens/{household_of(coord)}/", 50),
         Page("team lead overview", lambda: lead, lambda: "/gemeente/"),
+        Page("budget overview (region)", lambda: "programmateam", lambda: "/budget/"),
+        Page("obstacle analysis (region)", lambda: "programmateam", lambda: "/knelpunten/analyse/"),
+        Page("interim report (region, 1 year)", lambda: "programmateam", report_url, 2000),
     ]
     try:
         from pages_extra import extra_pages  # type: ignore[import-not-found]
@@ -171,12 +183,18 @@ def measure(page: Page, repeat: int) -> Result:
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=50)
+    parser.add_argument(
+        "--report-repeat", type=int, default=5, help="repeats for the (slow) interim report"
+    )
     args = parser.parse_args()
     from maatpact.households.models import Household
 
     households = Household.objects.count()
     vendor = connection.vendor
-    results = [measure(page, args.repeat) for page in pages()]
+    results = [
+        measure(page, args.report_repeat if page.target_ms == 2000 else args.repeat)
+        for page in pages()
+    ]
     print(
         f"\nMaatpact page benchmark — {households:,} households on {vendor}, "
         f"{args.repeat} requests per page\n"
