@@ -41,6 +41,27 @@ def _set(obj, fields: dict[str, Any], allowed: tuple[str, ...]) -> None:
         setattr(obj, name, value)
 
 
+def _log_create(actor: User, plan: Plan, obj: Plan | Goal | Action, label: str) -> None:
+    """A new version of the plan and an audit record, for a created goal or action."""
+    log_change(actor, plan, obj, Kind.AANGEMAAKT, diff({}, snapshot(obj)))
+    record(actor, AuditAction.CREATE, obj, household_id=plan.household_id, detail=label)
+
+
+def _log_update(
+    actor: User, plan: Plan, obj: Plan | Goal | Action, before: dict, label: str
+) -> None:
+    """A new version with the field-level diff, and an audit record naming the fields."""
+    changes = diff(before, snapshot(obj))
+    log_change(actor, plan, obj, Kind.GEWIJZIGD, changes)
+    record(
+        actor,
+        AuditAction.UPDATE,
+        obj,
+        household_id=plan.household_id,
+        detail=f"{label}: " + ",".join(changes),
+    )
+
+
 @transaction.atomic
 def update_plan(actor: User, plan: Plan, **fields: Any) -> Plan:
     """The two questions in the household's own words and the date it agreed."""
@@ -58,15 +79,7 @@ def update_plan(actor: User, plan: Plan, **fields: Any) -> Plan:
     before = snapshot(plan)
     _set(plan, fields, ("future_in_own_words", "first_need_in_own_words", "agreed_on"))
     plan.save()
-    changes = diff(before, snapshot(plan))
-    log_change(actor, plan, plan, Kind.GEWIJZIGD, changes)
-    record(
-        actor,
-        AuditAction.UPDATE,
-        plan,
-        household_id=plan.household_id,
-        detail="plan: " + ",".join(changes),
-    )
+    _log_update(actor, plan, plan, before, "plan")
     return plan
 
 
@@ -96,8 +109,7 @@ def add_goal(
     )
     _validate_goal(goal)
     goal.save()
-    log_change(actor, plan, goal, Kind.AANGEMAAKT, diff({}, snapshot(goal)))
-    record(actor, AuditAction.CREATE, goal, household_id=plan.household_id, detail="doel")
+    _log_create(actor, plan, goal, "doel")
     return goal
 
 
@@ -111,15 +123,7 @@ def update_goal(actor: User, goal: Goal, **fields: Any) -> Goal:
     _set(goal, fields, ("domain_code", "description", "status"))
     _validate_goal(goal)
     goal.save()
-    changes = diff(before, snapshot(goal))
-    log_change(actor, plan, goal, Kind.GEWIJZIGD, changes)
-    record(
-        actor,
-        AuditAction.UPDATE,
-        goal,
-        household_id=plan.household_id,
-        detail="doel: " + ",".join(changes),
-    )
+    _log_update(actor, plan, goal, before, "doel")
     return goal
 
 
@@ -173,8 +177,7 @@ def add_action(
     )
     _validate_action(action)
     action.save()
-    log_change(actor, plan, action, Kind.AANGEMAAKT, diff({}, snapshot(action)))
-    record(actor, AuditAction.CREATE, action, household_id=plan.household_id, detail="actie")
+    _log_create(actor, plan, action, "actie")
     return action
 
 
@@ -195,13 +198,5 @@ def update_action(actor: User, action: Action, **fields: Any) -> Action:
     _set(action, fields, ("goal", "who_kind", "who", "organisation", "what", "due_on", "status"))
     _validate_action(action)
     action.save()
-    changes = diff(before, snapshot(action))
-    log_change(actor, plan, action, Kind.GEWIJZIGD, changes)
-    record(
-        actor,
-        AuditAction.UPDATE,
-        action,
-        household_id=plan.household_id,
-        detail="actie: " + ",".join(changes),
-    )
+    _log_update(actor, plan, action, before, "actie")
     return action
