@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from maatpact.common.seeding import SeedContext, chunks, insert_rows
+from django.db import connection
+from django.utils import timezone
+
+from maatpact.common.seeding import SeedContext, bulk_load, chunks, insert_rows, reserve_ids
 
 from .models import Assessment, Instrument, Score
 
@@ -41,55 +44,74 @@ def seed(ctx: SeedContext) -> None:
     ind_domains = list(individual.domains.order_by("order").values_list("pk", "code"))
     coordinators = {h.pk: h.coordinator_id for h in ctx.households}
     eligible = [h for h in ctx.households if h.status != "aangemeld"]
-    for batch in ctx.bar(list(chunks(eligible, 2000)), desc="metingen"):
-        assessments: list[Assessment] = []
-        planned: list[list[tuple[int, int]]] = []
-        for h in batch:
-            first = h.registered_on + timedelta(days=rng.randint(7, 30))
-            last = min(h.closed_on or ctx.today, ctx.today)
-            improving = h.status in ("actief", "afgesloten") and rng.random() < 0.8
-            domains = [d for d in hh_domains if h.child_count or not d[1].startswith("kind_")]
-            subjects = [(None, domains)] + [(m, ind_domains) for m in h.adult_member_ids[:2]]
-            for member_id, subject_domains in subjects:
-                scores = {pk: rng.choice([1, 2, 2, 3, 3, 4]) for pk, _ in subject_domains}
-                # Individual matrices are filled in for the domains that were discussed.
-                if member_id is not None:
-                    scores = dict(rng.sample(sorted(scores.items()), k=min(8, len(scores))))
-                day, step = first, 0
-                while day <= last:
-                    # members are assessed every other round (about twice a year)
-                    if member_id is None or step % 2 == 0:
-                        assessments.append(
-                            Assessment(
-                                household_id=h.pk,
-                                instrument=household_instrument
-                                if member_id is None
-                                else individual,
-                                member_id=member_id,
-                                assessed_on=day,
-                                assessed_by_id=coordinators[h.pk],
-                                own_rating=min(
-                                    10,
-                                    3
-                                    + sum(scores.values()) // max(1, len(scores))
-                                    + rng.randint(0, 2),
-                                )
-                                if member_id is None
-                                else None,
-                                own_words=rng.choice(OWN_WORDS) if member_id is None else "",
+    # One creation moment for the whole load, in the database's own form.
+    created_at = connection.ops.adapt_datetimefield_value(timezone.now())
+    with bulk_load(Assessment, Score):
+        for batch in ctx.bar(list(chunks(eligible, 2000)), desc="metingen"):
+            # (household, instrument, member, date, assessor, own rating, own words) per row
+            assessments: list[tuple] = []
+            planned: list[list[tuple[int, int]]] = []
+            for h in batch:
+                first = h.registered_on + timedelta(days=rng.randint(7, 30))
+                last = min(h.closed_on or ctx.today, ctx.today)
+                improving = h.status in ("actief", "afgesloten") and rng.random() < 0.8
+                domains = [d for d in hh_domains if h.child_count or not d[1].startswith("kind_")]
+                subjects = [(None, domains)] + [(m, ind_domains) for m in h.adult_member_ids[:2]]
+                for member_id, subject_domains in subjects:
+                    scores = {pk: rng.choice([1, 2, 2, 3, 3, 4]) for pk, _ in subject_domains}
+                    # Individual matrices are filled in for the domains that were discussed.
+                    if member_id is not None:
+                        scores = dict(rng.sample(sorted(scores.items()), k=min(8, len(scores))))
+                    day, step = first, 0
+                    while day <= last:
+                        # members are assessed every other round (about twice a year)
+                        if member_id is None:
+                            rating = min(
+                                10,
+                                3 + sum(scores.values()) // max(1, len(scores)) + rng.randint(0, 2),
                             )
-                        )
-                        planned.append(list(scores.items()))
-                    scores = {pk: _next(rng, s, improving) for pk, s in scores.items()}
-                    day += timedelta(days=rng.randint(84, 100))
-                    step += 1
-        Assessment.objects.bulk_create(assessments, batch_size=5000)
-        insert_rows(
-            Score,
-            ["assessment_id", "domain_id", "score", "note"],
-            [
-                (a.pk, domain_id, score, "")
-                for a, scores in zip(assessments, planned, strict=True)
-                for domain_id, score in scores
-            ],
-        )
+                            assessments.append(
+                                (
+                                    h.pk,
+                                    household_instrument.pk,
+                                    None,
+                                    day,
+                                    coordinators[h.pk],
+                                    rating,
+                                    rng.choice(OWN_WORDS),
+                                )
+                            )
+                            planned.append(list(scores.items()))
+                        elif step % 2 == 0:
+                            assessments.append(
+                                (h.pk, individual.pk, member_id, day, coordinators[h.pk], None, "")
+                            )
+                            planned.append(list(scores.items()))
+                        scores = {pk: _next(rng, s, improving) for pk, s in scores.items()}
+                        day += timedelta(days=rng.randint(84, 100))
+                        step += 1
+            ids = reserve_ids(Assessment, len(assessments))
+            insert_rows(
+                Assessment,
+                [
+                    "id",
+                    "household_id",
+                    "instrument_id",
+                    "member_id",
+                    "assessed_on",
+                    "assessed_by_id",
+                    "own_rating",
+                    "own_words",
+                    "created_at",
+                ],
+                ((pk, *row, created_at) for pk, row in zip(ids, assessments, strict=True)),
+            )
+            insert_rows(
+                Score,
+                ["assessment_id", "domain_id", "score", "note"],
+                (
+                    (pk, domain_id, score, "")
+                    for pk, scores in zip(ids, planned, strict=True)
+                    for domain_id, score in scores
+                ),
+            )

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
-from maatpact.common.seeding import SeedContext, chunks, insert_rows
+from maatpact.common.seeding import SeedContext, bulk_load, chunks, insert_rows
 
 from .models import Action, Goal, Plan, PlanChange
 
@@ -66,106 +66,107 @@ def seed(ctx: SeedContext) -> None:
         )
     )
     domain_codes = list(GOALS)
-    for batch in ctx.bar(list(chunks(eligible, 2000)), desc="plannen"):
-        plans, changes, goals, goal_actions = [], [], [], []
-        for h in batch:
-            plan_id = plan_ids[h.pk]
-            agreed = h.started_on or (h.registered_on + timedelta(days=rng.randint(14, 45)))
-            agreed = min(agreed, ctx.today)
-            plan = Plan(
-                pk=plan_id,
-                household_id=h.pk,
-                future_in_own_words=rng.choice(FUTURES),
-                first_need_in_own_words=rng.choice(FIRST_NEEDS),
-                agreed_on=agreed,
-            )
-            plans.append(plan)
-            changes.append(
-                PlanChange(
-                    plan_id=plan_id,
-                    version=1,
-                    subject="plan",
-                    subject_id=plan_id,
-                    kind="gewijzigd",
-                    diff={
-                        "future_in_own_words": ["", plan.future_in_own_words],
-                        "first_need_in_own_words": ["", plan.first_need_in_own_words],
-                        "agreed_on": ["", agreed.strftime("%d-%m-%Y")],
-                    },
-                    changed_by_id=h.coordinator_id,
-                    changed_at=datetime.combine(agreed, time(10, 0), tzinfo=TZ),
+    with bulk_load(Goal, Action, PlanChange):
+        for batch in ctx.bar(list(chunks(eligible, 2000)), desc="plannen"):
+            plans, changes, goals, goal_actions = [], [], [], []
+            for h in batch:
+                plan_id = plan_ids[h.pk]
+                agreed = h.started_on or (h.registered_on + timedelta(days=rng.randint(14, 45)))
+                agreed = min(agreed, ctx.today)
+                plan = Plan(
+                    pk=plan_id,
+                    household_id=h.pk,
+                    future_in_own_words=rng.choice(FUTURES),
+                    first_need_in_own_words=rng.choice(FIRST_NEEDS),
+                    agreed_on=agreed,
                 )
-            )
-            codes = [c for c in domain_codes if h.child_count or not c.startswith("kind_")]
-            for order, code in enumerate(rng.sample(codes, k=rng.randint(2, 4)), start=1):
-                age = (ctx.today - agreed).days
-                status = (
-                    "bereikt"
-                    if h.status == "afgesloten" or (age > 300 and rng.random() < 0.5)
-                    else "bezig"
-                    if age > 60
-                    else "open"
-                )
-                goals.append(
-                    Goal(
+                plans.append(plan)
+                changes.append(
+                    PlanChange(
                         plan_id=plan_id,
-                        domain_code=code,
-                        description=rng.choice(GOALS[code]),
-                        status=status,
-                        order=order,
+                        version=1,
+                        subject="plan",
+                        subject_id=plan_id,
+                        kind="gewijzigd",
+                        diff={
+                            "future_in_own_words": ["", plan.future_in_own_words],
+                            "first_need_in_own_words": ["", plan.first_need_in_own_words],
+                            "agreed_on": ["", agreed.strftime("%d-%m-%Y")],
+                        },
+                        changed_by_id=h.coordinator_id,
+                        changed_at=datetime.combine(agreed, time(10, 0), tzinfo=TZ),
                     )
                 )
-                actions = []
-                for _ in range(rng.randint(1, 3)):
-                    who_kind, who, what = rng.choice(ACTIONS)
-                    if who_kind == "partnerorganisatie" and not providers:
-                        who_kind = "regisseur"
-                    due = agreed + timedelta(days=rng.randint(7, 120))
-                    done = status == "bereikt" or (
-                        due < ctx.today - timedelta(days=20) and rng.random() < 0.8
+                codes = [c for c in domain_codes if h.child_count or not c.startswith("kind_")]
+                for order, code in enumerate(rng.sample(codes, k=rng.randint(2, 4)), start=1):
+                    age = (ctx.today - agreed).days
+                    status = (
+                        "bereikt"
+                        if h.status == "afgesloten" or (age > 300 and rng.random() < 0.5)
+                        else "bezig"
+                        if age > 60
+                        else "open"
                     )
-                    actions.append(
-                        Action(
+                    goals.append(
+                        Goal(
                             plan_id=plan_id,
-                            who_kind=who_kind,
-                            who=who,
-                            organisation_id=rng.choice(providers)
-                            if who_kind == "partnerorganisatie"
-                            else None,
-                            what=what,
-                            due_on=due,
-                            status="gedaan"
-                            if done
-                            else ("bezig" if rng.random() < 0.3 else "open"),
-                            done_on=min(due, ctx.today) if done else None,
+                            domain_code=code,
+                            description=rng.choice(GOALS[code]),
+                            status=status,
+                            order=order,
                         )
                     )
-                goal_actions.append(actions)
-        _update_plans(plans)
-        PlanChange.objects.bulk_create(changes, batch_size=5000)
-        Goal.objects.bulk_create(goals, batch_size=5000)
-        now = timezone.now().isoformat()
-        insert_rows(
-            Action,
-            ACTION_COLUMNS,
-            [
-                (
-                    a.plan_id,
-                    goal.pk,
-                    a.who_kind,
-                    a.who,
-                    a.organisation_id,
-                    a.what,
-                    a.due_on.isoformat(),
-                    a.status,
-                    a.done_on.isoformat() if a.done_on else None,
-                    now,
-                    now,
-                )
-                for goal, actions in zip(goals, goal_actions, strict=True)
-                for a in actions
-            ],
-        )
+                    actions = []
+                    for _ in range(rng.randint(1, 3)):
+                        who_kind, who, what = rng.choice(ACTIONS)
+                        if who_kind == "partnerorganisatie" and not providers:
+                            who_kind = "regisseur"
+                        due = agreed + timedelta(days=rng.randint(7, 120))
+                        done = status == "bereikt" or (
+                            due < ctx.today - timedelta(days=20) and rng.random() < 0.8
+                        )
+                        actions.append(
+                            Action(
+                                plan_id=plan_id,
+                                who_kind=who_kind,
+                                who=who,
+                                organisation_id=rng.choice(providers)
+                                if who_kind == "partnerorganisatie"
+                                else None,
+                                what=what,
+                                due_on=due,
+                                status="gedaan"
+                                if done
+                                else ("bezig" if rng.random() < 0.3 else "open"),
+                                done_on=min(due, ctx.today) if done else None,
+                            )
+                        )
+                    goal_actions.append(actions)
+            _update_plans(plans)
+            PlanChange.objects.bulk_create(changes, batch_size=5000)
+            Goal.objects.bulk_create(goals, batch_size=5000)
+            now = timezone.now().isoformat()
+            insert_rows(
+                Action,
+                ACTION_COLUMNS,
+                [
+                    (
+                        a.plan_id,
+                        goal.pk,
+                        a.who_kind,
+                        a.who,
+                        a.organisation_id,
+                        a.what,
+                        a.due_on.isoformat(),
+                        a.status,
+                        a.done_on.isoformat() if a.done_on else None,
+                        now,
+                        now,
+                    )
+                    for goal, actions in zip(goals, goal_actions, strict=True)
+                    for a in actions
+                ],
+            )
 
 
 ACTION_COLUMNS = [

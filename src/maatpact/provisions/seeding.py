@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from maatpact.common.seeding import SeedContext, chunks, insert_rows
+from maatpact.common.seeding import SeedContext, bulk_load, chunks, insert_rows
 from maatpact.regions.models import Organisation
 
 from .models import Law, Provision
@@ -68,54 +68,59 @@ def seed(ctx: SeedContext) -> None:
     )
     laws = dict(Law.objects.values_list("code", "pk"))
     providers = orgs.get("aanbieder") or []
-    for batch in ctx.bar(list(chunks(ctx.households, 2000)), desc="voorzieningen"):
-        rows: list[tuple] = []
-        now = timezone.now().isoformat()
-        for h in batch:
-            options = [c for c in CATALOGUE if h.child_count or not c[7]]
-            options = [c for c in options if c[1] == "gemeente" or orgs.get(c[1])]
-            count = min(rng.randint(3, 25), len(options) * 2)
-            entry = h.started_on or h.registered_on
-            # Mostly different forms of support; some (one-off costs) recur.
-            picks = rng.sample(options, k=min(count, len(options)))
-            picks += [rng.choice(options) for _ in range(count - len(picks))]
-            for law, kind, with_provider, what, low, high, once, _kids in picks:
-                financier = (
-                    municipal.get(h.municipality_id)
-                    if kind == "gemeente"
-                    else rng.choice(orgs[kind])
-                )
-                if financier is None:
-                    continue
-                start = h.registered_on - timedelta(days=rng.randint(-200, 900))
-                start = min(start, ctx.today)
-                end = None
-                if not once:
-                    roll = rng.random()
-                    if roll < 0.25:
-                        end = start + timedelta(days=rng.randint(60, 500))
-                    elif h.status in ("actief", "afgesloten") and roll < 0.65:
-                        end = entry + timedelta(days=rng.randint(30, 400))
-                    if h.closed_on and (end is None or end > h.closed_on) and rng.random() < 0.7:
-                        end = h.closed_on
-                    if end is not None and (end > ctx.today or end < start):
-                        end = None if end > ctx.today else start
-                cents = rng.randint(0, 99) if rng.random() < 0.3 else 0
-                rows.append(
-                    (
-                        h.pk,
-                        laws[law],
-                        financier,
-                        rng.choice(providers) if with_provider and providers else None,
-                        what,
-                        start.isoformat(),
-                        end.isoformat() if end else None,
-                        "eenmalig" if once else "maandelijks",
-                        str(Decimal(rng.randint(low, high)) + Decimal(cents) / 100),
-                        now,
+    with bulk_load(Provision):
+        for batch in ctx.bar(list(chunks(ctx.households, 2000)), desc="voorzieningen"):
+            rows: list[tuple] = []
+            now = timezone.now().isoformat()
+            for h in batch:
+                options = [c for c in CATALOGUE if h.child_count or not c[7]]
+                options = [c for c in options if c[1] == "gemeente" or orgs.get(c[1])]
+                count = min(rng.randint(3, 25), len(options) * 2)
+                entry = h.started_on or h.registered_on
+                # Mostly different forms of support; some (one-off costs) recur.
+                picks = rng.sample(options, k=min(count, len(options)))
+                picks += [rng.choice(options) for _ in range(count - len(picks))]
+                for law, kind, with_provider, what, low, high, once, _kids in picks:
+                    financier = (
+                        municipal.get(h.municipality_id)
+                        if kind == "gemeente"
+                        else rng.choice(orgs[kind])
                     )
-                )
-        insert_rows(Provision, COLUMNS, rows)
+                    if financier is None:
+                        continue
+                    start = h.registered_on - timedelta(days=rng.randint(-200, 900))
+                    start = min(start, ctx.today)
+                    end = None
+                    if not once:
+                        roll = rng.random()
+                        if roll < 0.25:
+                            end = start + timedelta(days=rng.randint(60, 500))
+                        elif h.status in ("actief", "afgesloten") and roll < 0.65:
+                            end = entry + timedelta(days=rng.randint(30, 400))
+                        if (
+                            h.closed_on
+                            and (end is None or end > h.closed_on)
+                            and rng.random() < 0.7
+                        ):
+                            end = h.closed_on
+                        if end is not None and (end > ctx.today or end < start):
+                            end = None if end > ctx.today else start
+                    cents = rng.randint(0, 99) if rng.random() < 0.3 else 0
+                    rows.append(
+                        (
+                            h.pk,
+                            laws[law],
+                            financier,
+                            rng.choice(providers) if with_provider and providers else None,
+                            what,
+                            start.isoformat(),
+                            end.isoformat() if end else None,
+                            "eenmalig" if once else "maandelijks",
+                            str(Decimal(rng.randint(low, high)) + Decimal(cents) / 100),
+                            now,
+                        )
+                    )
+            insert_rows(Provision, COLUMNS, rows)
 
 
 COLUMNS = [
