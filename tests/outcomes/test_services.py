@@ -283,3 +283,32 @@ def test_admin_refuses_a_definition_with_an_unknown_domain(client, admin_user):
     assert response.status_code == 200
     assert "Onbekend leefgebied" in response.content.decode()
     assert not OutcomeDefinition.objects.filter(code="x").exists()
+
+
+def test_evaluation_in_chunks_gives_the_same_outcomes_as_in_one_go(coordinator):
+    households = [factories.household(coordinator) for _ in range(3)]
+    for n, h in enumerate(households):
+        helpers.start(h, days_ago=400 + n)
+    services.record_event(
+        coordinator,
+        households[1],
+        event_type=EventType.objects.get(code="huisuitzetting"),
+        occurred_on=households[1].started_on + timedelta(days=100),
+    )
+    in_one = services.evaluate_outcomes(chunk_size=5000)
+    rows = _outcome_rows()
+    AchievedOutcome.objects.all().delete()
+    in_chunks = services.evaluate_outcomes(chunk_size=1)
+    assert (in_chunks.created, in_chunks.removed) == (in_one.created, 0)
+    assert _outcome_rows() == rows
+    # the eviction withdraws that household's outcome in a chunked re-run too
+    assert not any(h == households[1].pk and c == "huisuitzetting-voorkomen" for h, c, _ in rows)
+
+
+def _outcome_rows() -> set[tuple[int, str, str]]:
+    return {
+        (h, code, repr(sorted(evidence.items())))
+        for h, code, evidence in AchievedOutcome.objects.values_list(
+            "household_id", "definition__code", "evidence"
+        )
+    }

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -177,73 +177,35 @@ def evaluate_outcomes(
     actor: User | None = None,
     household_ids: Iterable[int] | None = None,
     audit: bool = True,
+    chunk_size: int = 5000,
 ) -> EvaluationSummary:
     """Apply every active rule to every started household. Idempotent.
 
     New achievements are added for verification. An unverified one whose facts no
     longer hold (a late-recorded eviction) is removed; verified or rejected ones are a
-    human judgement and stay as they are.
+    human judgement and stay as they are. Households are taken ``chunk_size`` at a time,
+    so memory stays bounded at 100,000 households (millions of scores); the whole run is
+    still one transaction.
     """
     as_of = as_of or timezone.localdate()
     definitions = list(OutcomeDefinition.objects.filter(active=True))
-    facts = load_facts(household_ids)
-    scope = {f.household_id for f in facts}
+    if household_ids is None:
+        ids = list(
+            Household.objects.filter(started_on__isnull=False)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+    else:
+        ids = sorted(set(household_ids))
     now = timezone.now()
     summary = EvaluationSummary()
     with transaction.atomic():
-        existing = {
-            (o.household_id, o.definition_id): o
-            for o in AchievedOutcome.objects.select_for_update().filter(
-                definition__in=definitions,
-                **({"household_id__in": list(scope)} if household_ids is not None else {}),
+        touched: set[int] = set()
+        for start in range(0, len(ids), chunk_size):
+            touched |= _evaluate_chunk(
+                definitions, ids[start : start + chunk_size], as_of, now, summary
             )
-        }
-        new, changed, seen = [], [], set()
-        for f in facts:
-            for d in definitions:
-                found = rules.evaluate(d.rule, f, as_of)
-                if found is None:
-                    continue
-                key = (f.household_id, d.pk)
-                seen.add(key)
-                who = sorted(found.recorded_by)
-                current = existing.get(key)
-                if current is None:
-                    new.append(
-                        AchievedOutcome(
-                            household_id=f.household_id,
-                            definition=d,
-                            achieved_on=found.achieved_on,
-                            evidence=found.evidence,
-                            recorded_by_ids=who,
-                            evaluated_at=now,
-                        )
-                    )
-                elif current.status == AchievedOutcome.Status.TE_VERIFIEREN and (
-                    current.achieved_on != found.achieved_on
-                    or current.evidence != found.evidence
-                    or current.recorded_by_ids != who
-                ):
-                    current.achieved_on, current.evidence = found.achieved_on, found.evidence
-                    current.recorded_by_ids, current.evaluated_at = who, now
-                    changed.append(current)
-                else:
-                    summary.unchanged += 1
-        gone = [
-            o.pk
-            for key, o in existing.items()
-            if key not in seen
-            and key[0] in scope
-            and o.status == AchievedOutcome.Status.TE_VERIFIEREN
-        ]
-        AchievedOutcome.objects.bulk_create(new, batch_size=5000)
-        AchievedOutcome.objects.bulk_update(
-            changed, ["achieved_on", "evidence", "recorded_by_ids", "evaluated_at"], 5000
-        )
-        AchievedOutcome.objects.filter(pk__in=gone).delete()
-        summary.created, summary.updated, summary.removed = len(new), len(changed), len(gone)
         if audit:
-            touched = {o.household_id for o in new} | {o.household_id for o in changed}
             record_many(
                 actor,
                 Action.CREATE,
@@ -252,6 +214,69 @@ def evaluate_outcomes(
                 detail="resultaten beoordeeld",
             )
     return summary
+
+
+def _evaluate_chunk(
+    definitions: list[OutcomeDefinition],
+    household_ids: list[int],
+    as_of: date,
+    now: datetime,
+    summary: EvaluationSummary,
+) -> set[int]:
+    """Evaluate one chunk of households; returns the households whose outcomes changed."""
+    facts = load_facts(household_ids)
+    scope = {f.household_id for f in facts}
+    existing = {
+        (o.household_id, o.definition_id): o
+        for o in AchievedOutcome.objects.select_for_update().filter(
+            definition__in=definitions, household_id__in=household_ids
+        )
+    }
+    new, changed, seen = [], [], set()
+    for f in facts:
+        for d in definitions:
+            found = rules.evaluate(d.rule, f, as_of)
+            if found is None:
+                continue
+            key = (f.household_id, d.pk)
+            seen.add(key)
+            who = sorted(found.recorded_by)
+            current = existing.get(key)
+            if current is None:
+                new.append(
+                    AchievedOutcome(
+                        household_id=f.household_id,
+                        definition=d,
+                        achieved_on=found.achieved_on,
+                        evidence=found.evidence,
+                        recorded_by_ids=who,
+                        evaluated_at=now,
+                    )
+                )
+            elif current.status == AchievedOutcome.Status.TE_VERIFIEREN and (
+                current.achieved_on != found.achieved_on
+                or current.evidence != found.evidence
+                or current.recorded_by_ids != who
+            ):
+                current.achieved_on, current.evidence = found.achieved_on, found.evidence
+                current.recorded_by_ids, current.evaluated_at = who, now
+                changed.append(current)
+            else:
+                summary.unchanged += 1
+    gone = [
+        o.pk
+        for key, o in existing.items()
+        if key not in seen and key[0] in scope and o.status == AchievedOutcome.Status.TE_VERIFIEREN
+    ]
+    AchievedOutcome.objects.bulk_create(new, batch_size=5000)
+    AchievedOutcome.objects.bulk_update(
+        changed, ["achieved_on", "evidence", "recorded_by_ids", "evaluated_at"], 5000
+    )
+    AchievedOutcome.objects.filter(pk__in=gone).delete()
+    summary.created += len(new)
+    summary.updated += len(changed)
+    summary.removed += len(gone)
+    return {o.household_id for o in new} | {o.household_id for o in changed}
 
 
 def verify_outcome(
