@@ -16,6 +16,7 @@ from maatpact.budget.models import Spend
 from maatpact.provisions.models import Law, Provision
 from tests import factories
 from tests.budget.helpers import fund_for, goal_for, request
+from tests.budget.helpers import request as request_for_goal
 from tests.conftest import login
 
 
@@ -200,3 +201,20 @@ def test_panel_and_worklist_query_counts_constant(
     assert _count(client, reverse("households:detail", args=[household.number])) == few_page
     login(client, team_lead)
     assert _count(client, reverse("households:overview")) == few_worklist
+
+
+@pytest.mark.parametrize("user_fixture", ["regional", "team_lead", "coordinator"])
+def test_overview_query_count_constant(client, request, user_fixture, coordinator):
+    """The budget overview (the page in bench/pages.py) at two data sizes."""
+    spend = request_for_goal
+    funded = fund_for("Tilburg", "100000.00")
+    first = factories.household(coordinator)
+    services.request_spend(coordinator, first, spend(goal_for(first), "300.00"))
+    login(client, request.getfixturevalue(user_fixture))
+    few = _count(client, reverse("budget:overview"))
+    for _ in range(3):  # more households, spends and a second fund
+        h = factories.household(coordinator)
+        services.request_spend(coordinator, h, spend(goal_for(h), "200.00"))
+    fund_for("Tilburg", "2000.00")
+    assert Spend.objects.filter(allocation=funded).count() == 4
+    assert _count(client, reverse("budget:overview")) == few
