@@ -52,14 +52,17 @@ class SeedContext:
     def __post_init__(self) -> None:
         self.rng = random.Random(self.seed)
 
-    def bar(self, iterable: Iterable, total: int | None = None, desc: str = "") -> Iterator:
+    def bar(
+        self, iterable: Iterable, total: int | None = None, desc: str = "", unit: str = "blok"
+    ) -> Iterator:
+        """A progress bar; most seeders iterate over blocks of households, hence the unit."""
         return iter(
             tqdm(
                 iterable,
                 total=total,
                 desc=desc,
                 disable=not self.progress,
-                unit="hh",
+                unit=unit,
                 mininterval=0.5,
                 leave=False,
             )

@@ -95,7 +95,7 @@ def seed(ctx: SeedContext) -> None:
     rng = ctx.sub_rng("learning")
     today = ctx.today
     reflections: list[Reflection] = []
-    for h in ctx.bar(ctx.households, desc="reflecties"):
+    for h in ctx.bar(ctx.households, desc="reflecties", unit="hh"):
         if h.started_on is None or rng.random() > SHARE:
             continue
         end = min(h.closed_on or today, today)

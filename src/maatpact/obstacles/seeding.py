@@ -144,7 +144,7 @@ def seed(ctx: SeedContext) -> None:
 
     obstacles: list[Obstacle] = []
     plans: list[dict] = []  # per obstacle: steps and breakthrough, to insert after the pk
-    for h in ctx.bar(ctx.households, desc="knelpunten"):
+    for h in ctx.bar(ctx.households, desc="knelpunten", unit="hh"):
         if h.started_on is None or rng.random() > SHARE:
             continue
         end = min(h.closed_on or today, today)
