@@ -103,3 +103,14 @@ def test_analysis_api_and_charts(client, register, analyst, regional, coordinato
         assert response.status_code == 200 and response.content[:8] == b"\x89PNG\r\n\x1a\n"
     login(client, coordinator)
     assert client.get("/api/v1/obstacle-analysis/").status_code == 404
+
+
+def test_days_to_breakthrough_count_local_calendar_days(coordinator, household, analyst):
+    """Raised at 00:30 in the Netherlands (still the previous day in UTC)."""
+    obstacle = raise_obstacle(
+        coordinator, household, now=at(2026, 10, 1, hour=0).replace(minute=30)
+    )
+    services.record_breakthrough(
+        coordinator, obstacle, what="x", broken_by="y", on=date(2026, 10, 3), now=at(2026, 10, 3)
+    )
+    assert selectors.analysis(analyst)["durations"] == [2]
