@@ -15,6 +15,7 @@ from maatpact.accounts.models import User
 from maatpact.audit.services import Action, record
 from maatpact.common.dates import age_on
 from maatpact.common.validators import validate_case_date_for
+from maatpact.common.versions import ASSESSMENTS, data_changed
 from maatpact.households.models import Household, Member
 
 from .models import Assessment, Instrument, ProgressScore, Score, SubjectProgress
@@ -159,6 +160,7 @@ def refresh_progress(household_id: int, member_id: int | None, instrument_id: in
     other and the second sees the first (PostgreSQL READ COMMITTED).
     """
     Household.objects.select_for_update().filter(pk=household_id).values_list("pk").first()
+    data_changed(ASSESSMENTS)  # cached report figures (common.versions)
     subject = {"household_id": household_id, "instrument_id": instrument_id}
     if member_id is None:
         subject["member__isnull"] = True
@@ -236,19 +238,17 @@ WHERE p.first_assessment_id <> p.latest_assessment_id
 """
 
 
-def rebuild_progress(using: str | None = None) -> int:
-    """(Re)build the whole first/latest summary with one set-based statement.
+def rebuild_progress() -> int:
+    """(Re)build the whole first/latest summary with set-based statements.
 
     For bulk loads that bypass the model (``bulk_create``, COPY, raw SQL): the seeder's
-    last step and the data migration. Returns the number of subjects.
+    last step and the benchmark's synthetic history. Returns the number of subjects.
     """
-    from django.db import connections
-
-    conn = connections[using] if using else connection
-    with transaction.atomic(using=conn.alias), conn.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("DELETE FROM assessments_progressscore")
         cursor.execute("DELETE FROM assessments_subjectprogress")
         cursor.execute(REBUILD_PROGRESS_SQL)
         subjects = cursor.rowcount
         cursor.execute(REBUILD_SCORES_SQL)
-        return subjects
+        data_changed(ASSESSMENTS)
+    return subjects

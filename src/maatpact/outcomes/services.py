@@ -19,6 +19,7 @@ from django.utils import timezone
 from maatpact.accounts import policies
 from maatpact.accounts.models import User
 from maatpact.audit.services import Action, record, record_many
+from maatpact.common.versions import OUTCOMES, data_changed
 from maatpact.households.models import Household
 
 from . import rules
@@ -242,6 +243,8 @@ def evaluate_outcomes(
         )
         AchievedOutcome.objects.filter(pk__in=gone).delete()
         summary.created, summary.updated, summary.removed = len(new), len(changed), len(gone)
+        if new or changed or gone:
+            data_changed(OUTCOMES)  # cached SIB payments (common.versions)
         if audit:
             touched = {o.household_id for o in new} | {o.household_id for o in changed}
             record_many(
@@ -278,6 +281,7 @@ def verify_outcome(
         locked.verification_note = note.strip()
         locked.save(update_fields=["status", "verified_by", "verified_at", "verification_note"])
         record(user, Action.UPDATE, locked, household_id=locked.household_id, detail="verificatie")
+        data_changed(OUTCOMES)  # cached SIB payments (common.versions)
     return locked
 
 
