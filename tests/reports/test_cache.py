@@ -163,3 +163,42 @@ def test_versions_survive_compaction(db):
     assert versions.data_versions([versions.PROVISIONS, versions.BUDGET]) == before
     versions.data_changed(versions.PROVISIONS)
     assert versions.data_versions([versions.PROVISIONS]) == (3,)
+
+
+def _table(user, key, end=END):
+    result = section_for(build_context(user, START, end), key)
+    return [[(c.display, c.suppressed) for c in row] for t in result.tables for row in t.rows]
+
+
+def test_cached_sections_follow_assessment_and_provision_writes(report_data, coordinator, regional):
+    from maatpact.reports.registry import get_section
+
+    assert get_section("zrm").sources and get_section("system_cost").sources
+    zrm, own, cost = (_table(regional, k, TODAY) for k in ("zrm", "own_rating", "system_cost"))
+    household = report_data.tilburg[1]
+    assessment_services.record_assessment(
+        coordinator,
+        household,
+        assessed_on=TODAY,
+        scores={"hh_financien": 5, "hh_huisvesting": 5},
+        own_rating=10,
+        instrument=report_data.domains[0].instrument,
+    )
+    assert _table(regional, "zrm", TODAY) != zrm
+    assert _table(regional, "own_rating", TODAY) != own
+    _write_provision(report_data, coordinator)
+    assert _table(regional, "system_cost", TODAY) != cost
+
+
+def test_cached_sections_never_cross_scopes(report_data, regional, team_lead):
+    """The regional team's region-wide table, then the Tilburg team lead's: each gets its
+    own households and its own small-cell rule, cached or not."""
+    from django.core.cache import cache
+
+    regional_zrm = _table(regional, "zrm")
+    lead_zrm = _table(team_lead, "zrm")
+    assert lead_zrm != regional_zrm  # Tilburg only: fewer households
+    assert _table(team_lead, "zrm") == lead_zrm  # warm, from the cache
+    assert _table(regional, "zrm") == regional_zrm
+    cache.clear()
+    assert _table(team_lead, "zrm") == lead_zrm  # the same as computed without the cache

@@ -9,6 +9,7 @@ from django.db.models import Avg, Count
 from django.db.models.functions import TruncQuarter
 
 from maatpact.assessments.models import Assessment, Domain
+from maatpact.common import versions
 from maatpact.reports.context import ReportContext
 from maatpact.reports.registry import (
     Chart,
@@ -268,8 +269,15 @@ register_report_section(
         "Verandering in zelfredzaamheid (ZRM)",
         compute_zrm,
         intro="De uitkomstmaat van het programma: verschuift de zelfredzaamheid per leefgebied?",
+        sources=(versions.ASSESSMENTS, versions.HOUSEHOLDS),
     )
 )
 register_report_section(
-    ReportSection("own_rating", 40, "Het eigen cijfer van het huishouden", compute_own_rating)
+    ReportSection(
+        "own_rating",
+        40,
+        "Het eigen cijfer van het huishouden",
+        compute_own_rating,
+        sources=(versions.ASSESSMENTS, versions.HOUSEHOLDS),
+    )
 )
