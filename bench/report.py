@@ -171,10 +171,13 @@ def main() -> None:
         started = time.perf_counter()
         with connection.cursor() as cursor:
             for sql in queries:
-                if sql.lstrip().upper().startswith("SET "):
-                    continue
+                sql = sql.strip()
+                if sql.upper().startswith("DECLARE "):  # a server-side cursor (.iterator())
+                    sql = sql[sql.upper().index(" FOR ") + 5 :]
+                if not sql.upper().startswith(("SELECT", "WITH")):
+                    continue  # BEGIN, SET LOCAL, SAVEPOINT, FETCH, CLOSE
                 cursor.execute(sql)
-                cursor.fetchall() if cursor.description else None
+                cursor.fetchall()
         raw.append(time.perf_counter() - started)
     raw_time = min(raw)
     page_cold, page_warm = page_with_charts(user, date_from, today)
