@@ -170,3 +170,17 @@ def test_rebuild_after_bulk_load(household, coordinator):
     assert not SubjectProgress.objects.exists()
     assert services.rebuild_progress() == 1
     assert ProgressScore.objects.get().latest_score == 4
+
+
+def test_seeding_fills_the_summary(db):
+    """The seeder loads in bulk (no signals); its last step builds the summary, exactly."""
+    import io
+
+    from django.core.management import call_command
+
+    from maatpact.common import versions
+
+    call_command("seed", households=15, seed=5, no_progress=True, stdout=io.StringIO())
+    assert SubjectProgress.objects.exists() and ProgressScore.objects.exists()
+    assert all(v > 0 for v in versions.data_versions(versions.ALL_SOURCES))  # caches void
+    assert_matches_rebuild()
