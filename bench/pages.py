@@ -186,6 +186,7 @@ def main() -> int:
     parser.add_argument(
         "--report-repeat", type=int, default=5, help="repeats for the (slow) interim report"
     )
+    parser.add_argument("--only", help="measure only the pages whose name contains this")
     args = parser.parse_args()
     from maatpact.households.models import Household
 
@@ -194,6 +195,7 @@ def main() -> int:
     results = [
         measure(page, args.report_repeat if page.target_ms == 2000 else args.repeat)
         for page in pages()
+        if not args.only or args.only.lower() in page.name.lower()
     ]
     print(
         f"\nMaatpact page benchmark — {households:,} households on {vendor}, "

@@ -23,6 +23,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "maatpact.settings")
 os.environ.setdefault("MAATPACT_DEMO", "1")
+os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
 
 import django  # noqa: E402
 
@@ -121,6 +122,10 @@ def prepare(households: int, years: int) -> None:
         with connection.cursor() as cursor:
             for sql in HISTORY_SQL:
                 cursor.execute(sql)
+        from maatpact.assessments.services import rebuild_progress
+
+        rebuild_progress()  # the raw INSERTs above bypass the summary's upkeep
+        with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
         print(f"added synthetic history in {time.monotonic() - started:.0f} s")
 
@@ -144,29 +149,72 @@ def main() -> None:
     date_from = today - timedelta(days=365 * args.years)
     print(f"households: {Household.objects.count()}, period {date_from} .. {today}")
 
-    timings = []
-    for _ in range(3):
-        with CaptureQueriesContext(connection) as captured:
-            started = time.perf_counter()
-            report = build_report(build_context(user, date_from, today))
-            timings.append(time.perf_counter() - started)
-    report_time = min(timings)
+    from django.core.cache import cache
+
+    def timed(cold: bool) -> float:
+        if cold:
+            cache.clear()  # as on the first request after every source changed
+        started = time.perf_counter()
+        build_report(build_context(user, date_from, today))
+        return time.perf_counter() - started
+
+    cold = [timed(True) for _ in range(3)]
+    warm = [timed(False) for _ in range(3)]
+    cache.clear()
+    with CaptureQueriesContext(connection) as captured:
+        report = build_report(build_context(user, date_from, today))
     queries = [q["sql"] for q in captured.captured_queries]
+    report_time = min(cold)
 
     raw = []
     for _ in range(3):
         started = time.perf_counter()
         with connection.cursor() as cursor:
             for sql in queries:
+                sql = sql.strip()
+                if sql.upper().startswith("DECLARE "):  # a server-side cursor (.iterator())
+                    sql = sql[sql.upper().index(" FOR ") + 5 :]
+                if not sql.upper().startswith(("SELECT", "WITH")):
+                    continue  # BEGIN, SET LOCAL, SAVEPOINT, FETCH, CLOSE
                 cursor.execute(sql)
                 cursor.fetchall()
         raw.append(time.perf_counter() - started)
     raw_time = min(raw)
+    page_cold, page_warm = page_with_charts(user, date_from, today)
     print(f"sections: {', '.join(s.section.key for s in report.sections)}")
-    print(f"report (ORM + Python, best of 3): {report_time * 1000:8.1f} ms")
-    print(f"raw SQL, same {len(queries)} queries:   {raw_time * 1000:8.1f} ms")
-    print(f"ratio report / raw SQL:            {report_time / raw_time:8.2f}")
-    print(f"target < 2 s: {'OK' if report_time < 2 else 'TOO SLOW'}")
+    print(f"report cold (cache emptied; ORM + Python, best of 3): {report_time * 1000:8.1f} ms")
+    print(f"report warm (cached figures, best of 3):               {min(warm) * 1000:8.1f} ms")
+    print(f"raw SQL, same {len(queries)} queries (cold path):          {raw_time * 1000:8.1f} ms")
+    print(f"page + all chart images, cold:                         {page_cold * 1000:8.1f} ms")
+    print(f"page + all chart images, warm:                         {page_warm * 1000:8.1f} ms")
+    print(
+        f"target < 2 s: cold {'OK' if report_time < 2 else 'TOO SLOW'}, "
+        f"warm {'OK' if min(warm) < 2 else 'TOO SLOW'}"
+    )
+
+
+def page_with_charts(user, date_from, date_to) -> tuple[float, float]:
+    """What a reader waits for: the page, then every chart image on it (one after the
+    other, as on one worker), through Django's test client. Cold and warm."""
+    import re
+
+    from django.core.cache import cache
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    url = f"/rapportage/?van={date_from}&tot={date_to}"
+
+    def once() -> float:
+        started = time.perf_counter()
+        html = client.get(url).content.decode()
+        for src in re.findall(r'src="(/rapportage/grafiek/[^"]+)"', html):
+            client.get(src.replace("&amp;", "&"))
+        return time.perf_counter() - started
+
+    cache.clear()
+    cold = once()
+    return cold, min(once() for _ in range(2))
 
 
 if __name__ == "__main__":

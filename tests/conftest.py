@@ -1,7 +1,17 @@
 import pytest
+from django.core.cache import cache
 
 from maatpact.accounts.models import Role
 from tests import factories
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Cached figures are keyed by data versions, which restart with every test's
+    rolled-back database: each test starts with an empty cache."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

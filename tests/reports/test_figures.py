@@ -92,6 +92,46 @@ def test_zrm_change_with_confidence_interval(report, report_data):
         assert row[8].value == pytest.approx(mean + half, abs=0.01)
 
 
+@pytest.mark.parametrize(
+    "end",
+    [
+        PERIOD[1],  # after every assessment: the summary alone
+        PERIOD[0] + timedelta(days=380),  # between assessments: latest looked up per subject
+        PERIOD[0] + timedelta(days=30),  # before most second assessments
+        PERIOD[0] - timedelta(days=1),  # before any assessment
+    ],
+)
+def test_zrm_summary_gives_the_same_figures_as_the_assessments(
+    report_data, regional, team_lead, end
+):
+    """The maintained first/latest summary against the window query over the assessments."""
+    from maatpact.reports.sections.assessments import zrm_change_rows
+
+    for user in (regional, team_lead):
+        ctx = build_context(user, PERIOD[0] - timedelta(days=400), end)
+        assert zrm_change_rows(ctx) == zrm_change_rows(ctx, reference=True)
+
+
+def test_zrm_summary_after_a_new_assessment_and_a_deleted_one(report_data, regional):
+    from maatpact.assessments.models import Score
+    from maatpact.reports.sections.assessments import zrm_change_rows
+
+    h = report_data.households[1]
+    latest = Assessment.objects.filter(household=h).order_by("assessed_on").last()
+    new = Assessment.objects.create(
+        household=h,
+        instrument=latest.instrument,
+        assessed_on=latest.assessed_on + timedelta(days=30),
+    )
+    Score.objects.create(assessment=new, domain=report_data.domains[0], score=5)
+    ctx = build_context(regional, *PERIOD)
+    before = zrm_change_rows(ctx)
+    assert before == zrm_change_rows(ctx, reference=True)
+    latest.delete()
+    new.delete()
+    assert zrm_change_rows(ctx) == zrm_change_rows(ctx, reference=True) != before
+
+
 def test_t_quantile_above_table():
     assert t975(60) == pytest.approx(2.000, abs=0.002)
     assert t975(120) == pytest.approx(1.980, abs=0.002)
@@ -160,6 +200,7 @@ def test_system_cost_before_and_during_per_financier(report, report_data):
 
 
 def test_report_query_count_is_constant(report_data, regional, coordinator):
+    from django.core.cache import cache
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -167,8 +208,15 @@ def test_report_query_count_is_constant(report_data, regional, coordinator):
 
     with CaptureQueriesContext(connection) as few:
         build_report(build_context(regional, *PERIOD))
+    with CaptureQueriesContext(connection) as few_warm:
+        build_report(build_context(regional, *PERIOD))
     for _ in range(4):
         factories.household(coordinator)
+    cache.clear()  # cold again (the new data moved the versions anyway)
     with CaptureQueriesContext(connection) as many:
         build_report(build_context(regional, *PERIOD))
+    with CaptureQueriesContext(connection) as many_warm:
+        build_report(build_context(regional, *PERIOD))
     assert len(many.captured_queries) == len(few.captured_queries)
+    assert len(many_warm.captured_queries) == len(few_warm.captured_queries)
+    assert len(few_warm.captured_queries) < len(few.captured_queries)

@@ -266,9 +266,13 @@ def test_pdf_contains_the_new_headings(wired, regional):
 
 @pytest.mark.parametrize("key", NEW)
 def test_section_runs_a_constant_number_of_queries(key, wired, regional, coordinator):
+    from django.core.cache import cache
+
     from tests import factories
 
     with CaptureQueriesContext(connection) as few:
+        section_for(_ctx(regional), key)
+    with CaptureQueriesContext(connection) as few_warm:
         section_for(_ctx(regional), key)
     for _ in range(3):
         h = factories.household(coordinator)
@@ -279,9 +283,13 @@ def test_section_runs_a_constant_number_of_queries(key, wired, regional, coordin
             evidence={},
             evaluated_at=timezone.now(),
         )
+    cache.clear()  # cold again (the new data moved the versions anyway)
     with CaptureQueriesContext(connection) as many:
         section_for(_ctx(regional), key)
+    with CaptureQueriesContext(connection) as many_warm:
+        section_for(_ctx(regional), key)
     assert len(many.captured_queries) == len(few.captured_queries)
+    assert len(many_warm.captured_queries) == len(few_warm.captured_queries)
 
 
 def test_report_for_every_audience(wired, regional, analyst, team_lead, financier):

@@ -6,4 +6,7 @@ class AssessmentsConfig(AppConfig):
     verbose_name = "Zelfredzaamheid (ZRM)"
 
     def ready(self) -> None:
-        from . import contributions  # noqa: F401  (registers panel and worklist source)
+        from . import (
+            contributions,  # noqa: F401  (registers panel and worklist source)
+            signals,  # noqa: F401  (keeps SubjectProgress up to date)
+        )

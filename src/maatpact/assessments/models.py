@@ -118,3 +118,77 @@ class Score(models.Model):
             models.UniqueConstraint(fields=["assessment", "domain"], name="one_score_per_domain"),
             models.CheckConstraint(condition=Q(score__gte=1, score__lte=5), name="score_1_to_5"),
         ]
+
+
+class SubjectProgress(models.Model):
+    """First and latest assessment of one subject: a household (household instrument) or
+    an adult member (individual instrument), per instrument version.
+
+    A maintained summary, so the interim report's ZRM change reads one row per subject
+    instead of ranking every assessment with window functions. Kept up to date in the
+    same transaction as every ORM write of an assessment (``services.refresh_progress``,
+    wired to the model's save and delete signals); set-based loads (the seeder, bulk
+    imports) call ``services.rebuild_progress()`` afterwards.
+    """
+
+    household = models.ForeignKey(
+        "households.Household", on_delete=models.CASCADE, related_name="+"
+    )
+    member = models.ForeignKey(
+        "households.Member", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    instrument = models.ForeignKey(Instrument, on_delete=models.PROTECT, related_name="+")
+    # DO_NOTHING: the signal handlers re-point the row in the same transaction; the
+    # database's (deferred) foreign key still guarantees no row outlives its assessment.
+    first_assessment = models.ForeignKey(Assessment, on_delete=models.DO_NOTHING, related_name="+")
+    first_on = models.DateField()
+    latest_assessment = models.ForeignKey(Assessment, on_delete=models.DO_NOTHING, related_name="+")
+    latest_on = models.DateField()
+    assessments = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = "verloop per persoon"
+        verbose_name_plural = "verloop per persoon"
+        constraints = [
+            # One row per subject: NULL members are not distinct here, hence two constraints.
+            models.UniqueConstraint(
+                fields=["household", "instrument"],
+                condition=Q(member__isnull=True),
+                name="progress_one_per_household_subject",
+            ),
+            models.UniqueConstraint(
+                fields=["member", "instrument"],
+                condition=Q(member__isnull=False),
+                name="progress_one_per_member_subject",
+            ),
+            models.CheckConstraint(
+                condition=Q(first_on__lte=models.F("latest_on")),
+                name="progress_first_before_latest",
+            ),
+            models.CheckConstraint(condition=Q(assessments__gte=1), name="progress_at_least_one"),
+        ]
+
+
+class ProgressScore(models.Model):
+    """Per subject and domain: the score in the first and in the latest assessment.
+
+    Only for subjects with at least two assessments and domains scored in both: exactly
+    the pairs the report's ZRM change adds up, so it reads no score rows at all.
+    ``household`` is repeated from the subject so the report's scope filter needs no join.
+    """
+
+    progress = models.ForeignKey(SubjectProgress, on_delete=models.CASCADE, related_name="scores")
+    household = models.ForeignKey(
+        "households.Household", on_delete=models.CASCADE, related_name="+"
+    )
+    domain = models.ForeignKey(Domain, on_delete=models.PROTECT, related_name="+")
+    first_score = models.PositiveSmallIntegerField()
+    latest_score = models.PositiveSmallIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["progress", "domain"], name="progress_score_per_domain"
+            ),
+        ]
+        indexes = [models.Index(fields=["household", "domain"], name="progress_score_hh")]

@@ -115,3 +115,7 @@ def seed(ctx: SeedContext) -> None:
                     for domain_id, score in scores
                 ),
             )
+    # Last step: the first/latest summary, set-based (bulk inserts send no signals).
+    from .services import rebuild_progress
+
+    rebuild_progress()

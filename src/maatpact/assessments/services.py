@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from maatpact.accounts import policies
@@ -15,9 +15,10 @@ from maatpact.accounts.models import User
 from maatpact.audit.services import Action, record
 from maatpact.common.dates import age_on
 from maatpact.common.validators import validate_case_date_for
+from maatpact.common.versions import ASSESSMENTS, data_changed
 from maatpact.households.models import Household, Member
 
-from .models import Assessment, Instrument, Score
+from .models import Assessment, Instrument, ProgressScore, Score, SubjectProgress
 from .selectors import current_instrument
 
 
@@ -136,6 +137,8 @@ def record_assessment(
     for row in rows:
         row.assessment = assessment
     Score.objects.bulk_create(rows)
+    # bulk_create sends no signals: summarise now that the scores exist (same transaction).
+    refresh_progress(household.pk, member.pk if member else None, instrument.pk)
     record(
         actor,
         Action.CREATE,
@@ -144,3 +147,108 @@ def record_assessment(
         detail=f"meting {instrument.code} v{instrument.version}; {len(rows)} scores",
     )
     return assessment
+
+
+# --- The first/latest summary (SubjectProgress) ------------------------------------------
+
+
+def refresh_progress(household_id: int, member_id: int | None, instrument_id: int) -> None:
+    """Recompute the summary row of one subject from its assessments (or delete it).
+
+    Runs inside the writer's transaction. The household row is locked first, so two
+    assessments of one household recorded at the same time are summarised one after the
+    other and the second sees the first (PostgreSQL READ COMMITTED).
+    """
+    Household.objects.select_for_update().filter(pk=household_id).values_list("pk").first()
+    data_changed(ASSESSMENTS)  # cached report figures (common.versions)
+    subject = {"household_id": household_id, "instrument_id": instrument_id}
+    if member_id is None:
+        subject["member__isnull"] = True
+    else:
+        subject["member_id"] = member_id
+    ordered = Assessment.objects.filter(**subject).order_by("assessed_on", "pk")
+    first = ordered.values_list("pk", "assessed_on").first()
+    if first is None:
+        SubjectProgress.objects.filter(**subject).delete()
+        return
+    latest = ordered.values_list("pk", "assessed_on").last()
+    fields = {
+        "first_assessment_id": first[0],
+        "first_on": first[1],
+        "latest_assessment_id": latest[0],
+        "latest_on": latest[1],
+        "assessments": ordered.count(),
+    }
+    progress = SubjectProgress.objects.filter(**subject).first()
+    if progress is None:
+        progress = SubjectProgress.objects.create(
+            household_id=household_id, member_id=member_id, instrument_id=instrument_id, **fields
+        )
+    else:
+        SubjectProgress.objects.filter(pk=progress.pk).update(**fields)
+        ProgressScore.objects.filter(progress=progress).delete()
+    if first[0] == latest[0]:
+        return
+    firsts = dict(Score.objects.filter(assessment_id=first[0]).values_list("domain_id", "score"))
+    ProgressScore.objects.bulk_create(
+        ProgressScore(
+            progress=progress,
+            household_id=household_id,
+            domain_id=domain_id,
+            first_score=firsts[domain_id],
+            latest_score=score,
+        )
+        for domain_id, score in Score.objects.filter(assessment_id=latest[0]).values_list(
+            "domain_id", "score"
+        )
+        if domain_id in firsts
+    )
+
+
+REBUILD_PROGRESS_SQL = """
+INSERT INTO assessments_subjectprogress (household_id, member_id, instrument_id,
+    first_assessment_id, first_on, latest_assessment_id, latest_on, assessments)
+SELECT household_id, member_id, instrument_id, first_id, first_on, last_id, last_on, n
+FROM (
+    SELECT a.household_id, a.member_id, a.instrument_id,
+           FIRST_VALUE(a.id) OVER w AS first_id,
+           FIRST_VALUE(a.assessed_on) OVER w AS first_on,
+           LAST_VALUE(a.id) OVER wall AS last_id,
+           LAST_VALUE(a.assessed_on) OVER wall AS last_on,
+           COUNT(*) OVER wall AS n,
+           ROW_NUMBER() OVER w AS rn
+    FROM assessments_assessment a
+    WINDOW w AS (PARTITION BY a.household_id, a.member_id, a.instrument_id
+                 ORDER BY a.assessed_on, a.id),
+           wall AS (w ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
+) x
+WHERE x.rn = 1
+"""
+
+
+REBUILD_SCORES_SQL = """
+INSERT INTO assessments_progressscore (progress_id, household_id, domain_id, first_score,
+    latest_score)
+SELECT p.id, p.household_id, s2.domain_id, s1.score, s2.score
+FROM assessments_subjectprogress p
+JOIN assessments_score s1 ON s1.assessment_id = p.first_assessment_id
+JOIN assessments_score s2 ON s2.assessment_id = p.latest_assessment_id
+    AND s2.domain_id = s1.domain_id
+WHERE p.first_assessment_id <> p.latest_assessment_id
+"""
+
+
+def rebuild_progress() -> int:
+    """(Re)build the whole first/latest summary with set-based statements.
+
+    For bulk loads that bypass the model (``bulk_create``, COPY, raw SQL): the seeder's
+    last step and the benchmark's synthetic history. Returns the number of subjects.
+    """
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM assessments_progressscore")
+        cursor.execute("DELETE FROM assessments_subjectprogress")
+        cursor.execute(REBUILD_PROGRESS_SQL)
+        subjects = cursor.rowcount
+        cursor.execute(REBUILD_SCORES_SQL)
+        data_changed(ASSESSMENTS)
+    return subjects

@@ -19,6 +19,7 @@ from maatpact.accounts import policies
 from maatpact.accounts.models import User
 from maatpact.audit.services import Action, record
 from maatpact.common.money import ZERO, euro, to_money
+from maatpact.common.versions import BUDGET, data_changed
 from maatpact.households.models import Household
 from maatpact.regions.models import Municipality
 
@@ -262,6 +263,7 @@ def _book_request(
     LedgerEntry.objects.bulk_create(entries)
     ledger.save_balance(allocation)
     record(actor, Action.CREATE, spend, household_id=household.pk, detail="uitgave aangevraagd")
+    data_changed(BUDGET)  # cached savings estimate (common.versions)
     return spend
 
 
@@ -292,6 +294,7 @@ def approve_spend(actor: User, spend: Spend) -> Spend:
     spend.status, spend.decided_by, spend.decided_at = Status.GOEDGEKEURD, actor, now
     spend.save(update_fields=["status", "decided_by", "decided_at"])
     record(actor, Action.UPDATE, spend, household_id=spend.household_id, detail="goedgekeurd")
+    data_changed(BUDGET)  # cached savings estimate (common.versions)
     return spend
 
 
@@ -325,6 +328,7 @@ def reject_spend(actor: User, spend: Spend, reason: str) -> Spend:
     spend.rejection_reason = reason[:300]
     spend.save(update_fields=["status", "decided_by", "decided_at", "rejection_reason"])
     record(actor, Action.UPDATE, spend, household_id=spend.household_id, detail="afgewezen")
+    data_changed(BUDGET)  # cached savings estimate (common.versions)
     return spend
 
 
@@ -347,6 +351,7 @@ def mark_paid(actor: User, spend: Spend) -> Spend:
     spend.status, spend.paid_by, spend.paid_at = Status.BETAALD, actor, now
     spend.save(update_fields=["status", "paid_by", "paid_at"])
     record(actor, Action.UPDATE, spend, household_id=spend.household_id, detail="betaald")
+    data_changed(BUDGET)  # cached savings estimate (common.versions)
     return spend
 
 
@@ -383,6 +388,7 @@ def reverse_spend(actor: User, spend: Spend, amount: object, reason: str) -> Spe
         spend.status = Status.TERUGGEDRAAID
     spend.save(update_fields=["reversed_amount", "status"])
     record(actor, Action.UPDATE, spend, household_id=spend.household_id, detail="teruggeboekt")
+    data_changed(BUDGET)  # cached savings estimate (common.versions)
     return spend
 
 

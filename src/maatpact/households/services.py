@@ -13,6 +13,7 @@ from django.utils import timezone
 from maatpact.accounts import policies
 from maatpact.accounts.models import Role, User
 from maatpact.audit.services import Action, record
+from maatpact.common.versions import HOUSEHOLDS, data_changed
 from maatpact.plans.models import Plan
 from maatpact.regions.models import Municipality
 
@@ -155,6 +156,7 @@ def register_household(
         household_id=household.pk,
         detail=f"intake; {len(member_objects)} gezinsleden",
     )
+    data_changed(HOUSEHOLDS)  # cached report figures (common.versions)
     return household
 
 
@@ -222,6 +224,7 @@ def change_status(
         household_id=household.pk,
         detail=f"status {from_status}->{to_status}",
     )
+    data_changed(HOUSEHOLDS)  # cached report figures (common.versions)
     return household
 
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from maatpact.accounts import policies
 from maatpact.accounts.models import User
+from maatpact.common import versions
 from maatpact.households.models import Household
 from maatpact.regions.models import Organisation
 
@@ -135,8 +136,29 @@ def statement(user: User, contract: Contract) -> Statement:
     """Payments per period per payer and the investors' cash flows, for the organisations
     the user may see (a financier: only its own)."""
     terms = contract_terms(contract)
-    tz = timezone.get_current_timezone()
     households = contract_households(contract)
+    periods = [engine.Period(p.pk, p.name, p.starts_on, p.ends_on) for p in contract.periods.all()]
+    # The engine's result is the costly part and the same for every reader: cached per
+    # contract terms and periods (part of the key, so any change to them is a new key) and
+    # per version of the households and verified outcomes it rests on.
+    result, attached = versions.cached_figure(
+        "sib_payments",
+        (contract.pk, contract.starts_on, contract.ends_on, terms, periods, str(households.query)),
+        (versions.HOUSEHOLDS, versions.OUTCOMES),
+        lambda: _payments(terms, periods, households),
+    )
+    investments = list(contract.investments.prefetch_related("drawdowns"))
+    org_ids = {p.payer_id for p in terms.payers} | {i.investor_id for i in investments}
+    organisations = Organisation.objects.in_bulk(org_ids)
+    visible = policies.statement_organisations(user, org_ids)
+    st = Statement(contract, terms, result, organisations, visible, households=attached)
+    return _fill_statement(st, investments)
+
+
+def _payments(
+    terms: engine.ContractTerms, periods: list[engine.Period], households: QuerySet[Household]
+) -> tuple[engine.PaymentResult, int]:
+    tz = timezone.get_current_timezone()
     attachments = [
         engine.Attachment(pk, started)
         for pk, started in households.values_list("pk", "started_on").iterator(chunk_size=5000)
@@ -163,13 +185,12 @@ def statement(user: User, contract: Contract) -> Statement:
                 Decimal(str(duration)) if duration not in (None, "") else None,
             )
         )
-    periods = [engine.Period(p.pk, p.name, p.starts_on, p.ends_on) for p in contract.periods.all()]
-    result = engine.compute_payments(terms, periods, attachments, outcomes)
-    investments = list(contract.investments.prefetch_related("drawdowns"))
-    org_ids = {p.payer_id for p in terms.payers} | {i.investor_id for i in investments}
-    organisations = Organisation.objects.in_bulk(org_ids)
-    visible = policies.statement_organisations(user, org_ids)
-    st = Statement(contract, terms, result, organisations, visible, households=len(attachments))
+    return engine.compute_payments(terms, periods, attachments, outcomes), len(attachments)
+
+
+def _fill_statement(st: Statement, investments: list) -> Statement:
+    """The per-payer and per-investor rows of a statement, for its visible organisations."""
+    terms, result, organisations, visible = st.terms, st.result, st.organisations, st.visible
     for payer in terms.payers:
         if payer.payer_id not in visible:
             continue
@@ -355,11 +376,37 @@ def _provision_frame(household_ids: list[int]) -> dict[str, np.ndarray]:
     return {"rows": rows}
 
 
+# What the savings estimate rests on: household dates and status, provisions with their
+# financiers' names, and rule-free spends. The services writing them call
+# ``versions.data_changed`` with these sources.
+SAVINGS_SOURCES = (
+    versions.HOUSEHOLDS,
+    versions.PROVISIONS,
+    versions.BUDGET,
+    versions.REGIONS,
+)
+
+
 def savings_report(as_of: date | None = None) -> SavingsReport:
-    """Both estimates for the whole region, in euros (present values at entry)."""
+    """Both estimates for the whole region, in euros (present values at entry).
+
+    Costly (every provision of every participant and a 1,000-draw bootstrap) and the same
+    for every reader, so cached per date and data version: recomputed on the first request
+    after one of ``SAVINGS_SOURCES`` changed, never served stale.
+    """
     today = as_of or timezone.localdate()
     rate = float(settings.MAATPACT.get("DISCOUNT_RATE", 0.0225))
     min_group = int(settings.MAATPACT.get("SAVINGS_MIN_GROUP", 20))
+    sources = tuple(f"{s.__module__}.{s.__qualname__}" for s in savings.spend_sources())
+    return versions.cached_figure(
+        "savings_report",
+        (today, rate, min_group, sources),
+        SAVINGS_SOURCES,
+        lambda: _savings_report(today, rate, min_group),
+    )
+
+
+def _savings_report(today: date, rate: float, min_group: int) -> SavingsReport:
     treated = dict(
         Household.objects.filter(started_on__isnull=False, started_on__lte=today).values_list(
             "pk", "started_on"

@@ -19,6 +19,7 @@ from django.utils import timezone
 from maatpact.accounts import policies
 from maatpact.accounts.models import User
 from maatpact.audit.services import Action, record, record_many
+from maatpact.common.versions import OUTCOMES, data_changed
 from maatpact.households.models import Household
 
 from . import rules
@@ -210,6 +211,8 @@ def evaluate_outcomes(
             touched |= _evaluate_chunk(
                 definitions, ids[start : start + chunk_size], as_of, now, summary
             )
+        if summary.created or summary.updated or summary.removed:
+            data_changed(OUTCOMES)  # cached SIB payments (common.versions)
         if audit:
             record_many(
                 actor,
@@ -309,6 +312,7 @@ def verify_outcome(
         locked.verification_note = note.strip()
         locked.save(update_fields=["status", "verified_by", "verified_at", "verification_note"])
         record(user, Action.UPDATE, locked, household_id=locked.household_id, detail="verificatie")
+        data_changed(OUTCOMES)  # cached SIB payments (common.versions)
     return locked
 
 

@@ -14,6 +14,7 @@ from maatpact.accounts.models import User
 from maatpact.audit.services import Action, record
 from maatpact.common.money import to_money
 from maatpact.common.validators import plausible_case_date
+from maatpact.common.versions import PROVISIONS, data_changed
 from maatpact.households.models import Household
 
 from .models import Provision
@@ -95,6 +96,7 @@ def add_provision(actor: User, household: Household, **fields: Any) -> Provision
     _validate(provision)
     provision.save()
     record(actor, Action.CREATE, provision, household_id=household.pk, detail="voorziening")
+    data_changed(PROVISIONS)  # cached savings estimate (common.versions)
     return provision
 
 
@@ -121,6 +123,7 @@ def update_provision(actor: User, provision: Provision, **fields: Any) -> Provis
         household_id=provision.household_id,
         detail="voorziening: " + ",".join(changed),
     )
+    data_changed(PROVISIONS)  # cached savings estimate (common.versions)
     return provision
 
 

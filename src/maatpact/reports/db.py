@@ -2,8 +2,30 @@
 
 from __future__ import annotations
 
-from django.db import connection
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from django.db import connection, transaction
 from django.db.models import F, Func, IntegerField
+
+
+@contextmanager
+def report_session() -> Iterator[None]:
+    """Planner settings for the report's aggregates, for this transaction only.
+
+    PostgreSQL compiles a query with JIT when its estimated cost is high, and for these
+    sub-second aggregates the compiling costs more than it saves (1.2 s of 5.9 s for the
+    former ZRM query at 20,000 households, EXPLAIN ANALYZE). A larger ``work_mem`` lets
+    the GROUP BY sorts stay in memory instead of spilling to disk (4 MB default).
+    """
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL jit = off")
+            cursor.execute("SET LOCAL work_mem = '32MB'")
+        yield
 
 
 class DaysBetween(Func):

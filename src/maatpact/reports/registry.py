@@ -123,7 +123,9 @@ class ReportSection:
 
     ``compute(ctx)`` returns a :class:`SectionResult` with exact figures, or ``None``
     when the section has nothing to show for this context. It must run a constant
-    number of aggregate queries, whatever the number of households.
+    number of aggregate queries, whatever the number of households. A section with
+    ``sources`` must depend on nothing but those sources and the context's scope and
+    period (not on the reader: the small-cell rule is applied after the cache).
     """
 
     key: str
@@ -132,6 +134,10 @@ class ReportSection:
     compute: Callable[[ReportContext], SectionResult | None]
     audiences: frozenset[str] = ALL_AUDIENCES
     intro: str = ""
+    # Data sources (``common.versions``) the section reads. When given, its exact result
+    # is cached per scope and period until one of them changes; every service writing them
+    # calls ``versions.data_changed``. Empty: computed on every request.
+    sources: tuple[str, ...] = ()
 
 
 # --- Export datasets ----------------------------------------------------------------

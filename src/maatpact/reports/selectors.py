@@ -6,7 +6,10 @@ from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from maatpact.common import versions
+
 from .context import ReportContext
+from .db import report_session
 from .registry import ReportSection, SectionResult, get_section, report_sections
 from .suppression import protect
 
@@ -80,8 +83,29 @@ def _section_dict(rendered: RenderedSection, exact: bool) -> dict[str, Any]:
     }
 
 
+def _scope_key(ctx: ReportContext) -> tuple:
+    """Everything a cached section result depends on besides its data sources: the
+    audience, the period, and the exact households in scope (their compiled query)."""
+    return (
+        ctx.audience,
+        ctx.date_from,
+        ctx.date_to,
+        ctx.municipality.pk if ctx.municipality else None,
+        ctx.organisation_id,
+        ctx.household_ids_sql(),
+    )
+
+
 def compute_section(ctx: ReportContext, section: ReportSection) -> SectionResult | None:
-    result = section.compute(ctx)
+    if section.sources:
+        result = versions.cached_figure(
+            f"section:{section.key}",
+            _scope_key(ctx),
+            section.sources,
+            lambda: section.compute(ctx),
+        )
+    else:
+        result = section.compute(ctx)
     if result is None:
         return None
     return protect(result, exact=ctx.exact)
@@ -89,10 +113,11 @@ def compute_section(ctx: ReportContext, section: ReportSection) -> SectionResult
 
 def build_report(ctx: ReportContext) -> Report:
     report = Report(ctx)
-    for section in report_sections(ctx.audience):
-        result = compute_section(ctx, section)
-        if result is not None:
-            report.sections.append(RenderedSection(section, result))
+    with report_session():
+        for section in report_sections(ctx.audience):
+            result = compute_section(ctx, section)
+            if result is not None:
+                report.sections.append(RenderedSection(section, result))
     return report
 
 
@@ -100,4 +125,5 @@ def section_for(ctx: ReportContext, key: str) -> SectionResult | None:
     section = get_section(key)
     if section is None or ctx.audience not in section.audiences:
         return None
-    return compute_section(ctx, section)
+    with report_session():
+        return compute_section(ctx, section)

@@ -9,6 +9,7 @@ from django.db.models import Avg, Count
 from django.db.models.functions import TruncQuarter
 
 from maatpact.assessments.models import Assessment, Domain
+from maatpact.common import versions
 from maatpact.reports.context import ReportContext
 from maatpact.reports.registry import (
     Chart,
@@ -49,10 +50,47 @@ def mean_ci(n: int, total: float, total_sq: float) -> tuple[float, float | None,
     return mean, mean - half, mean + half
 
 
-# First and latest assessment per household (and member, for the individual ZRM) and
-# instrument are found on the assessment table (window over ~2-4 rows per partition); only
-# the scores of those two assessments are then joined, so the score table is never sorted.
+# First and latest assessment per subject (a household for the household ZRM, an adult
+# member for the individual ZRM) and instrument come from the maintained summary
+# (``assessments.SubjectProgress`` with its per-domain ``ProgressScore`` pairs): no window
+# over the assessments and no score rows. Only for subjects whose latest assessment lies
+# after the end of the period, the latest one on or before it is looked up (index on
+# household and date) and the scores of those two assessments are joined.
 ZRM_SQL = """
+SELECT x.domain_id, COUNT(*), COUNT(DISTINCT x.household_id),
+       SUM(x.first_score), SUM(x.last_score), SUM(x.last_score - x.first_score),
+       SUM((x.last_score - x.first_score) * (x.last_score - x.first_score))
+FROM (
+    SELECT ps.household_id, ps.domain_id, ps.first_score, ps.latest_score AS last_score
+    FROM assessments_progressscore ps
+    JOIN assessments_subjectprogress p ON p.id = ps.progress_id
+    WHERE p.latest_on <= %s AND ps.household_id IN ({scope})
+    UNION ALL
+    SELECT e.household_id, s2.domain_id, s1.score, s2.score
+    FROM (
+        SELECT p.household_id, p.first_assessment_id AS first_id, (
+                   SELECT a.id FROM assessments_assessment a
+                   WHERE a.household_id = p.household_id
+                     AND a.instrument_id = p.instrument_id
+                     AND (a.member_id = p.member_id
+                          OR (a.member_id IS NULL AND p.member_id IS NULL))
+                     AND a.assessed_on <= %s
+                   ORDER BY a.assessed_on DESC, a.id DESC
+                   LIMIT 1) AS last_id
+        FROM assessments_subjectprogress p
+        WHERE p.latest_on > %s AND p.first_on <= %s AND p.assessments > 1
+          AND p.household_id IN ({scope})
+    ) e
+    JOIN assessments_score s1 ON s1.assessment_id = e.first_id
+    JOIN assessments_score s2 ON s2.assessment_id = e.last_id AND s2.domain_id = s1.domain_id
+    WHERE e.last_id <> e.first_id
+) x
+GROUP BY x.domain_id
+"""
+
+# The same figures straight from the assessments (window functions): the reference the
+# summary is tested against, and what the report computed before the summary existed.
+ZRM_REFERENCE_SQL = """
 SELECT s2.domain_id, COUNT(*), COUNT(DISTINCT e.household_id),
        SUM(s1.score), SUM(s2.score), SUM(s2.score - s1.score),
        SUM((s2.score - s1.score) * (s2.score - s1.score))
@@ -76,12 +114,19 @@ GROUP BY s2.domain_id
 """
 
 
-def zrm_change_rows(ctx: ReportContext) -> list[tuple]:
-    """Per domain: units, households, Σfirst, Σlatest, Σdiff, Σdiff² (one query)."""
+def zrm_change_rows(ctx: ReportContext, *, reference: bool = False) -> list[tuple]:
+    """Per domain: units, households, Σfirst, Σlatest, Σdiff, Σdiff² (one query).
+
+    ``reference=True`` computes them from the assessments themselves, without the summary.
+    """
     scope_sql, params = in_period(ctx).order_by().values("pk").query.sql_with_params()
     with connection.cursor() as cursor:
-        cursor.execute(ZRM_SQL.format(scope=scope_sql), [ctx.date_to, *params])
-        return cursor.fetchall()
+        if reference:
+            cursor.execute(ZRM_REFERENCE_SQL.format(scope=scope_sql), [ctx.date_to, *params])
+        else:
+            end = ctx.date_to
+            cursor.execute(ZRM_SQL.format(scope=scope_sql), [end, *params, end, end, end, *params])
+        return sorted(cursor.fetchall())
 
 
 def compute_zrm(ctx: ReportContext) -> SectionResult | None:
@@ -224,8 +269,15 @@ register_report_section(
         "Verandering in zelfredzaamheid (ZRM)",
         compute_zrm,
         intro="De uitkomstmaat van het programma: verschuift de zelfredzaamheid per leefgebied?",
+        sources=(versions.ASSESSMENTS, versions.HOUSEHOLDS),
     )
 )
 register_report_section(
-    ReportSection("own_rating", 40, "Het eigen cijfer van het huishouden", compute_own_rating)
+    ReportSection(
+        "own_rating",
+        40,
+        "Het eigen cijfer van het huishouden",
+        compute_own_rating,
+        sources=(versions.ASSESSMENTS, versions.HOUSEHOLDS),
+    )
 )

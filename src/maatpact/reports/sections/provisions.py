@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from django.db import connection
 
+from maatpact.common import versions
 from maatpact.common.money import round_money
 from maatpact.regions.models import Organisation
 from maatpact.reports.context import ReportContext
@@ -223,5 +224,6 @@ register_report_section(
         80,
         "Systeemkosten vóór en tijdens, per financier",
         compute_system_cost,
+        sources=(versions.PROVISIONS, versions.HOUSEHOLDS, versions.REGIONS),
     )
 )

@@ -42,6 +42,9 @@ class Command(BaseCommand):
             with transaction.atomic():
                 seed(ctx)
             self.stdout.write(f"  {label:<14} {time.monotonic() - started:6.1f} s")
+        from maatpact.common.versions import ALL_SOURCES, data_changed
+
+        data_changed(*ALL_SOURCES)  # bulk loads bypass the services: no cached figure survives
         if connection.vendor == "postgresql":
             # Fresh statistics, so the planner uses the indexes on the bulk-loaded tables.
             with connection.cursor() as cursor:
