@@ -280,22 +280,22 @@ def compute_sib(ctx: ReportContext) -> SectionResult:
         for payer in st.terms.payers:
             if payer.payer_id not in st.visible:
                 continue
-            lines = [
-                ln
-                for pr in st.result.periods
-                if pr.period.starts_on <= ctx.date_to and pr.period.ends_on >= ctx.date_from
-                for ln in pr.lines
-                if ln.payer_id == payer.payer_id
+            parts = [
+                ps.payers[payer.payer_id]
+                for ps in st.periods
+                if ps.period.starts_on <= ctx.date_to
+                and ps.period.ends_on >= ctx.date_from
+                and payer.payer_id in ps.payers
             ]
-            households = len({ln.household_id for ln in lines})
-            outcomes = sum(1 for ln in lines if ln.kind != "instroom" and ln.paid > 0)
-            paid = sum((ln.paid for ln in lines), ZERO)
+            households = len(frozenset().union(*(part.households for part in parts)))
+            outcomes = sum(part.paid_outcomes for part in parts)
+            paid = sum((part.paid for part in parts), ZERO)
             paid_total += paid
             payment_rows.append(
                 [
                     label(f"{st.organisations[payer.payer_id].name} ({contract.name})"),
                     value(outcomes, households),
-                    value(sum((ln.demand for ln in lines), ZERO), households),
+                    value(sum((part.demand for part in parts), ZERO), households),
                     value(paid, households),
                     value(households, households),
                 ]

@@ -120,11 +120,61 @@ def contract_terms(contract: Contract) -> engine.ContractTerms:
     )
 
 
+@dataclass(frozen=True)
+class PayerPeriod:
+    """One payer's part of one payment period, summed from the engine's payment lines."""
+
+    by_definition: dict[str, dict]  # definition (or "instroomvergoeding") -> count, demand, paid
+    demand: Decimal
+    paid: Decimal
+    paid_outcomes: int  # outcome lines with a payment (not attachment fees)
+    households: frozenset[int]
+
+
+@dataclass(frozen=True)
+class PeriodSummary:
+    period: engine.Period
+    total: Decimal
+    payers: dict[int, PayerPeriod]
+
+
+def summarise_payments(result: engine.PaymentResult) -> list[PeriodSummary]:
+    """What statements and reports show of a payment result, without its lines.
+
+    At 100,000 households a result holds hundreds of thousands of lines; every reader
+    needs only these sums, so they are what is cached (unpickling the lines took a second).
+    """
+    summaries = []
+    for pr in result.periods:
+        per_payer: dict[int, list[engine.PaymentLine]] = defaultdict(list)
+        for ln in pr.lines:
+            per_payer[ln.payer_id].append(ln)
+        payers = {}
+        for payer_id, lines in per_payer.items():
+            by_def: dict[str, dict] = defaultdict(
+                lambda: {"count": 0, "demand": Decimal(0), "paid": Decimal(0)}
+            )
+            for ln in lines:
+                row = by_def[ln.definition or "instroomvergoeding"]
+                row["count"] += 1
+                row["demand"] += ln.demand
+                row["paid"] += ln.paid
+            payers[payer_id] = PayerPeriod(
+                by_definition=dict(sorted(by_def.items())),
+                demand=sum((ln.demand for ln in lines), Decimal(0)),
+                paid=sum((ln.paid for ln in lines), Decimal(0)),
+                paid_outcomes=sum(1 for ln in lines if ln.kind != "instroom" and ln.paid > 0),
+                households=frozenset(ln.household_id for ln in lines),
+            )
+        summaries.append(PeriodSummary(pr.period, pr.total, payers))
+    return summaries
+
+
 @dataclass
 class Statement:
     contract: Contract
     terms: engine.ContractTerms
-    result: engine.PaymentResult
+    periods: list[PeriodSummary]
     organisations: dict[int, Organisation]
     visible: set[int]
     payer_rows: list[dict] = field(default_factory=list)
@@ -141,7 +191,7 @@ def statement(user: User, contract: Contract) -> Statement:
     # The engine's result is the costly part and the same for every reader: cached per
     # contract terms and periods (part of the key, so any change to them is a new key) and
     # per version of the households and verified outcomes it rests on.
-    result, attached = versions.cached_figure(
+    summary, attached = versions.cached_figure(
         "sib_payments",
         (contract.pk, contract.starts_on, contract.ends_on, terms, periods, str(households.query)),
         (versions.HOUSEHOLDS, versions.OUTCOMES),
@@ -151,13 +201,13 @@ def statement(user: User, contract: Contract) -> Statement:
     org_ids = {p.payer_id for p in terms.payers} | {i.investor_id for i in investments}
     organisations = Organisation.objects.in_bulk(org_ids)
     visible = policies.statement_organisations(user, org_ids)
-    st = Statement(contract, terms, result, organisations, visible, households=attached)
+    st = Statement(contract, terms, summary, organisations, visible, households=attached)
     return _fill_statement(st, investments)
 
 
 def _payments(
     terms: engine.ContractTerms, periods: list[engine.Period], households: QuerySet[Household]
-) -> tuple[engine.PaymentResult, int]:
+) -> tuple[list[PeriodSummary], int]:
     tz = timezone.get_current_timezone()
     attachments = [
         engine.Attachment(pk, started)
@@ -185,40 +235,34 @@ def _payments(
                 Decimal(str(duration)) if duration not in (None, "") else None,
             )
         )
-    return engine.compute_payments(terms, periods, attachments, outcomes), len(attachments)
+    result = engine.compute_payments(terms, periods, attachments, outcomes)
+    return summarise_payments(result), len(attachments)
 
 
 def _fill_statement(st: Statement, investments: list) -> Statement:
     """The per-payer and per-investor rows of a statement, for its visible organisations."""
-    terms, result, organisations, visible = st.terms, st.result, st.organisations, st.visible
+    terms, organisations, visible = st.terms, st.organisations, st.visible
+    today = timezone.localdate()
     for payer in terms.payers:
         if payer.payer_id not in visible:
             continue
         rows = []
-        for pr in result.periods:
-            lines = [ln for ln in pr.lines if ln.payer_id == payer.payer_id]
-            by_def: dict[str, dict] = defaultdict(
-                lambda: {"count": 0, "demand": Decimal(0), "paid": Decimal(0)}
-            )
-            for ln in lines:
-                key = ln.definition or "instroomvergoeding"
-                by_def[key]["count"] += 1
-                by_def[key]["demand"] += ln.demand
-                by_def[key]["paid"] += ln.paid
+        for ps in st.periods:
+            part = ps.payers.get(payer.payer_id)
             rows.append(
                 {
-                    "period": pr.period,
-                    "running": pr.period.ends_on >= timezone.localdate(),
-                    "lines": dict(sorted(by_def.items())),
-                    "demand": sum((ln.demand for ln in lines), Decimal(0)),
-                    "paid": sum((ln.paid for ln in lines), Decimal(0)),
+                    "period": ps.period,
+                    "running": ps.period.ends_on >= today,
+                    "lines": part.by_definition if part else {},
+                    "demand": part.demand if part else Decimal(0),
+                    "paid": part.paid if part else Decimal(0),
                 }
             )
         st.payer_rows.append(
             {
                 "organisation": organisations[payer.payer_id],
                 "periods": rows,
-                "total": result.payer_total(payer.payer_id),
+                "total": sum((row["paid"] for row in rows), Decimal(0)),
                 "cap": payer.cap,
             }
         )
@@ -229,9 +273,7 @@ def _fill_statement(st: Statement, investments: list) -> Statement:
         drawn = [(d.drawn_on, d.amount) for d in inv.drawdowns.all()]
         mine = sum((a for _, a in drawn), Decimal(0))
         share = mine / drawn_total if drawn_total else Decimal(0)
-        receipts = [
-            (pr.period.ends_on, engine.cents_down(pr.total * share)) for pr in result.periods
-        ]
+        receipts = [(ps.period.ends_on, engine.cents_down(ps.total * share)) for ps in st.periods]
         flows = engine.investor_cash_flows(drawn, receipts)
         received = sum((a for _, a in receipts), Decimal(0))
         rate = engine.irr(flows)
