@@ -19,7 +19,7 @@ def _panel(request, household, full):
     """Latest profile and trajectory per subject; four queries whatever the history."""
     today = timezone.localdate()
     members = list(household.members.order_by("date_of_birth"))
-    can_assess = full and policies.can_work_on_case(request.user, household)
+    can_assess = full and policies.can_work_on_case(request.user, household, full=full)
     return {
         "full": full,
         "trajectories": selectors.trajectories(
