@@ -61,8 +61,7 @@ def record(
     object_type, object_id = _describe(obj)
     key = chain_key(household_id)
     with transaction.atomic():
-        AuditChain.objects.get_or_create(key=key)
-        head = AuditChain.objects.select_for_update().get(key=key)
+        head = _locked_head(key)
         event = AuditEvent(
             chain=key,
             seq=head.last_seq + 1,
@@ -78,11 +77,51 @@ def record(
             prev_hash=head.last_hash,
         )
         event.hash = compute_hash(event)
-        event.save(force_insert=True)
-        head.last_seq = event.seq
-        head.last_hash = event.hash
-        head.save(update_fields=["last_seq", "last_hash"])
+        _append(event)
     return event
+
+
+def _locked_head(key: str) -> AuditChain:
+    """The chain head, locked until the transaction ends; created on the chain's first use.
+
+    One statement on the usual path (the head exists: a household's chain starts at its
+    registration).
+    """
+    head = AuditChain.objects.select_for_update().filter(key=key).first()
+    if head is None:
+        AuditChain.objects.bulk_create([AuditChain(key=key)], ignore_conflicts=True)
+        head = AuditChain.objects.select_for_update().get(key=key)
+    return head
+
+
+_EVENT_FIELDS = [f for f in AuditEvent._meta.concrete_fields if not f.primary_key]
+
+
+def _append(event: AuditEvent) -> None:
+    """Insert the record and move its (locked) chain head to it.
+
+    On PostgreSQL one statement (a data-modifying CTE moves the head), elsewhere two.
+    Every page view of household data writes a record, so the statement count matters.
+    """
+    if connection.vendor != "postgresql":
+        event.save(force_insert=True)
+        AuditChain.objects.filter(key=event.chain).update(last_seq=event.seq, last_hash=event.hash)
+        return
+    chain_table = connection.ops.quote_name(AuditChain._meta.db_table)
+    event_table = connection.ops.quote_name(AuditEvent._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in _EVENT_FIELDS)
+    values = [f.get_db_prep_save(getattr(event, f.attname), connection) for f in _EVENT_FIELDS]
+    placeholders = ", ".join(["%s"] * len(values))
+    pk = connection.ops.quote_name(AuditEvent._meta.pk.column)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH head AS (UPDATE {chain_table} SET last_seq = %s, last_hash = %s "  # noqa: S608 (names from the model, values as parameters)
+            f'WHERE "key" = %s) '
+            f"INSERT INTO {event_table} ({columns}) VALUES ({placeholders}) RETURNING {pk}",
+            [event.seq, event.hash, event.chain, *values],
+        )
+        event.pk = cursor.fetchone()[0]
+    event._state.adding, event._state.db = False, connection.alias
 
 
 def record_many(
@@ -99,11 +138,7 @@ def record_many(
     now = timezone.now()
     request_id = current_request_id()
     with transaction.atomic():
-        AuditChain.objects.bulk_create([AuditChain(key=k) for k in keys], ignore_conflicts=True)
-        heads = {
-            h.key: h
-            for h in AuditChain.objects.select_for_update().filter(key__in=keys).order_by("key")
-        }
+        heads = _locked_heads(keys)
         events = []
         for household_id, key in zip(ids, keys, strict=True):
             head = heads[key]
@@ -126,6 +161,17 @@ def record_many(
             events.append(event)
         AuditEvent.objects.bulk_create(events)
         _update_heads(list(heads.values()))
+
+
+def _locked_heads(keys: list[str]) -> dict[str, AuditChain]:
+    """Lock the heads in key order; create the missing ones first (rare: new chains)."""
+    locked = AuditChain.objects.select_for_update().order_by("key")
+    heads = {h.key: h for h in locked.filter(key__in=keys)}
+    missing = [k for k in keys if k not in heads]
+    if missing:
+        AuditChain.objects.bulk_create([AuditChain(key=k) for k in missing], ignore_conflicts=True)
+        heads.update({h.key: h for h in locked.filter(key__in=missing)})
+    return heads
 
 
 def _update_heads(heads: list[AuditChain], batch: int = 500) -> None:
