@@ -129,12 +129,16 @@ def get_visible_household(user: User, number: str) -> tuple[Household, bool]:
     """
     qs = visible_households(user).select_related("municipality", "cohort").filter(number=number)
     q = _full_access_q(user)
-    if q is not None:
+    # Only the regional team sees more households than it has full access to; for every
+    # other role visible_households() *is* the full-access filter.
+    partial = user.role == Role.PROGRAMMATEAM and q is not None
+    if partial:
         qs = qs.annotate(full_access=ExpressionWrapper(q, output_field=BooleanField()))
     household = qs.first()
     if household is None:
         raise Http404("Huishouden niet gevonden.")
-    return household, bool(getattr(household, "full_access", False))
+    full = bool(household.full_access) if partial else q is not None
+    return household, full
 
 
 def get_full_household(user: User, number: str) -> Household:
@@ -342,13 +346,22 @@ def analysable_obstacles(user: User):
     return qs if user.region_id is None else qs.filter(municipality__region_id=user.region_id)
 
 
-def visible_reflections(user: User):
-    """Reflections are case content: the author, and whoever has full access to the case."""
+def visible_reflections(
+    user: User, household: Household | None = None, *, full: bool | None = None
+):
+    """Reflections are case content: the author, and whoever has full access to the case.
+
+    With ``household``: that household's reflections only (``full`` as in
+    :func:`has_full_access`).
+    """
     from maatpact.learning.models import Reflection
 
     qs = Reflection.objects.all()
     if not user.is_authenticated or user.role not in CASE_WORKERS:
         return qs.none()
+    if household is not None:
+        qs = qs.filter(household=household)
+        return qs if has_full_access(user, household, full=full) else qs.filter(author=user)
     return qs.filter(Q(author=user) | Q(household__in=_full_access_subquery(user)))
 
 

@@ -10,7 +10,7 @@ from . import selectors
 
 def _panel(request, household, full):
     return {
-        "reflections": selectors.household_reflections(request.user, household),
+        "reflections": selectors.household_reflections(request.user, household, full=full),
         "can_write": policies.can_write_reflection(request.user, household, full=full),
         "user_id": request.user.pk,
     }

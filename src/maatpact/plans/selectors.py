@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db.models import Prefetch, QuerySet
+from django.db.models import CharField, F, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 from maatpact.accounts import policies
@@ -30,29 +31,35 @@ def life_domains() -> list[tuple[str, str]]:
     return list(seen.items())
 
 
+def _domain_name() -> Coalesce:
+    """The goal's life domain name, as :func:`life_domains` names it (else its code)."""
+    from maatpact.assessments.models import Domain
+
+    names = Domain.objects.filter(instrument__active=True, code=OuterRef("domain_code")).order_by(
+        "instrument__kind", "order"
+    )
+    return Coalesce(Subquery(names.values("name")[:1]), F("domain_code"), output_field=CharField())
+
+
 def plan_for(household: Household) -> Plan:
     """The one plan with goals (named by domain), their actions and loose actions.
 
-    A constant number of queries, however long the plan.
+    Four queries, however long the plan (the plan is created on first use).
     """
     actions = Action.objects.select_related("organisation").order_by("due_on", "pk")
-    plan, _ = Plan.objects.get_or_create(household=household)
-    plan = (
-        Plan.objects.filter(pk=plan.pk)
-        .prefetch_related(
-            Prefetch(
-                "goals",
-                queryset=Goal.objects.prefetch_related(Prefetch("actions", queryset=actions)),
+    plans = Plan.objects.filter(household=household).prefetch_related(
+        Prefetch(
+            "goals",
+            queryset=Goal.objects.annotate(domain_name=_domain_name()).prefetch_related(
+                Prefetch("actions", queryset=actions)
             ),
-            Prefetch(
-                "actions", queryset=actions.filter(goal__isnull=True), to_attr="loose_actions"
-            ),
-        )
-        .get()
+        ),
+        Prefetch("actions", queryset=actions.filter(goal__isnull=True), to_attr="loose_actions"),
     )
-    names = dict(life_domains())
-    for goal in plan.goals.all():
-        goal.domain_name = names.get(goal.domain_code, goal.domain_code)
+    plan = plans.first()
+    if plan is None:
+        Plan.objects.get_or_create(household=household)
+        plan = plans.get()
     return plan
 
 
