@@ -6,7 +6,7 @@ import hashlib
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import connection, models, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transaction
 from django.utils import timezone
 
 from .middleware import current_request_id
@@ -95,33 +95,48 @@ def _locked_head(key: str) -> AuditChain:
 
 
 _EVENT_FIELDS = [f for f in AuditEvent._meta.concrete_fields if not f.primary_key]
+# The event fields a chain head copies: its key, and the sequence number and hash it ends at.
+_HEAD_FIELDS = ("chain", "seq", "hash")
 
 
 def _append(event: AuditEvent) -> None:
-    """Insert the record and move its (locked) chain head to it.
-
-    On PostgreSQL one statement (a data-modifying CTE moves the head), elsewhere two.
-    Every page view of household data writes a record, so the statement count matters.
-    """
+    """Insert one record and move its (locked) chain head to it: see :func:`_append_many`."""
     if connection.vendor != "postgresql":
         event.save(force_insert=True)
         AuditChain.objects.filter(key=event.chain).update(last_seq=event.seq, last_hash=event.hash)
         return
-    chain_table = connection.ops.quote_name(AuditChain._meta.db_table)
-    event_table = connection.ops.quote_name(AuditEvent._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in _EVENT_FIELDS)
-    values = [f.get_db_prep_save(getattr(event, f.attname), connection) for f in _EVENT_FIELDS]
-    placeholders = ", ".join(["%s"] * len(values))
-    pk = connection.ops.quote_name(AuditEvent._meta.pk.column)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"WITH head AS (UPDATE {chain_table} SET last_seq = %s, last_hash = %s "  # noqa: S608 (names from the model, values as parameters)
-            f'WHERE "key" = %s) '
-            f"INSERT INTO {event_table} ({columns}) VALUES ({placeholders}) RETURNING {pk}",
-            [event.seq, event.hash, event.chain, *values],
-        )
-        event.pk = cursor.fetchone()[0]
-    event._state.adding, event._state.db = False, connection.alias
+    _append_many([event])
+
+
+def _append_many(events: list[AuditEvent]) -> None:
+    """PostgreSQL: insert the records and move their (locked) chain heads in one statement.
+
+    The rows travel as one array per column (``unnest``), so the statement text is the
+    same whatever the number of records, and a data-modifying CTE moves the heads in the
+    same statement as the insert: every page view of household data writes records, and
+    the ORM's insert machinery cost more than the statement itself. Callers hold the
+    heads' row locks (``SELECT ... FOR UPDATE``) and pass at most one record per chain.
+    """
+    quote = connection.ops.quote_name
+    columns = [quote(f.column) for f in _EVENT_FIELDS]
+    arrays = ", ".join(f"%s::{f.db_type(connection)}[]" for f in _EVENT_FIELDS)
+    chain, seq, last_hash = (quote(AuditEvent._meta.get_field(n).column) for n in _HEAD_FIELDS)
+    sql = (
+        f"WITH v ({', '.join(columns)}) AS (SELECT * FROM unnest({arrays})), "  # noqa: S608 (names from the model, values as parameters)
+        f"moved AS (UPDATE {quote(AuditChain._meta.db_table)} h "
+        f"SET last_seq = v.{seq}, last_hash = v.{last_hash} FROM v WHERE h.key = v.{chain}) "
+        f"INSERT INTO {quote(AuditEvent._meta.db_table)} ({', '.join(columns)}) "
+        f"SELECT {', '.join(columns)} FROM v RETURNING {quote(AuditEvent._meta.pk.column)}"
+    )
+    conn = connections[DEFAULT_DB_ALIAS]  # the proxy's per-attribute lookup adds up here
+    params = [
+        [f.get_db_prep_save(getattr(e, f.attname), conn) for e in events] for f in _EVENT_FIELDS
+    ]
+    with conn.cursor() as cursor:
+        cursor.execute(sql, params)
+        for event, (pk,) in zip(events, cursor.fetchall(), strict=True):
+            event.pk = pk
+            event._state.adding, event._state.db = False, connection.alias
 
 
 def record_many(
@@ -159,8 +174,11 @@ def record_many(
             event.hash = compute_hash(event)
             head.last_seq, head.last_hash = event.seq, event.hash
             events.append(event)
-        AuditEvent.objects.bulk_create(events)
-        _update_heads(list(heads.values()))
+        if connection.vendor == "postgresql":
+            _append_many(events)
+        else:
+            AuditEvent.objects.bulk_create(events)
+            _update_heads(list(heads.values()))
 
 
 def _locked_heads(keys: list[str]) -> dict[str, AuditChain]:
