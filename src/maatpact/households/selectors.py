@@ -42,6 +42,17 @@ def my_households(user: User) -> QuerySet[Household]:
     )
 
 
+def worklist_households(user: User) -> list[Household]:
+    """The coordinator's households for the worklist, each with ``applicants`` (the list
+    shows the family by the applicant's surname; the other members are not read)."""
+    applicants = Member.objects.filter(role=Member.Role.AANVRAGER)
+    return list(
+        my_households(user).prefetch_related(
+            Prefetch("members", queryset=applicants, to_attr="applicants")
+        )
+    )
+
+
 def worklist_items(user: User) -> list[WorklistItem]:
     items: list[WorklistItem] = []
     for source in worklist_sources():

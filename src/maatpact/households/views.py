@@ -42,7 +42,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
         return redirect("households:overview")
     if request.user.role != Role.REGISSEUR:
         raise Http404
-    households = list(selectors.my_households(request.user).prefetch_related("members"))
+    households = selectors.worklist_households(request.user)
     record_many(
         request.user,
         Action.VIEW,

@@ -8,8 +8,8 @@ table the most expensive part of the page. The markup is the same as before.
 from __future__ import annotations
 
 from django import template
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
 from maatpact.assessments.selectors import Trajectory
 
@@ -19,25 +19,14 @@ register = template.Library()
 @register.simple_tag
 def trajectory_rows(trajectory: Trajectory, full: bool, limit: int = 0) -> SafeString:
     """One row per domain: the last ``limit`` scores (0: all), the current level and, with
-    full access, the note of the latest measurement."""
-    return format_html_join(
-        "\n",
-        '<tr><th scope="row">{}</th>{}<td>{}</td>{}</tr>',
-        (
-            (
-                line.name,
-                format_html_join(
-                    "",
-                    '<td class="num">{}</td>',
-                    ((s if s is not None else "–",) for s in _last(line.scores, limit)),
-                ),
-                line.latest_label,
-                format_html("<td>{}</td>", line.latest_note) if full else "",
-            )
-            for line in trajectory.lines
-        ),
-    )
-
-
-def _last(scores: list, limit: int) -> list:
-    return scores[-limit:] if limit else scores
+    full access, the note of the latest measurement. Text is escaped; scores are ints."""
+    rows = []
+    for line in trajectory.lines:
+        scores = line.scores[-limit:] if limit else line.scores
+        cells = "".join(f'<td class="num">{int(s) if s is not None else "–"}</td>' for s in scores)
+        note = f"<td>{escape(line.latest_note)}</td>" if full else ""
+        rows.append(
+            f'<tr><th scope="row">{escape(line.name)}</th>{cells}'
+            f"<td>{escape(line.latest_label)}</td>{note}</tr>"
+        )
+    return mark_safe("\n".join(rows))  # noqa: S308 (every text part escaped above)
