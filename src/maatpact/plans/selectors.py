@@ -6,7 +6,7 @@ from collections import defaultdict
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db.models import CharField, F, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import CharField, F, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 
@@ -15,7 +15,7 @@ from maatpact.accounts.models import User
 from maatpact.common.registry import WorklistItem
 from maatpact.households.models import Household
 
-from .models import Action, Goal, Plan, PlanChange
+from .models import Action, Plan, PlanChange
 
 
 def life_domains() -> list[tuple[str, str]]:
@@ -43,24 +43,19 @@ def _domain_name() -> Coalesce:
 
 
 def plan_for(household: Household) -> Plan:
-    """The one plan with its goals (named by domain, each with ``action_list``) and
-    ``loose_actions`` (actions without a goal).
+    """The one plan with ``goal_list`` (goals named by domain, each with ``action_list``)
+    and ``loose_actions`` (actions without a goal).
 
-    Three queries, however long the plan (the plan is created on first use).
+    Three plain queries, however long the plan (the plan is created on first use).
     """
-    actions = Action.objects.select_related("organisation").order_by("due_on", "pk")
-    plans = Plan.objects.filter(household=household).prefetch_related(
-        Prefetch("goals", queryset=Goal.objects.annotate(domain_name=_domain_name())),
-        Prefetch("actions", queryset=actions, to_attr="all_actions"),
-    )
-    plan = plans.first()
+    plan = Plan.objects.filter(household=household).first()
     if plan is None:
-        Plan.objects.get_or_create(household=household)
-        plan = plans.get()
+        plan, _ = Plan.objects.get_or_create(household=household)
+    plan.goal_list = list(plan.goals.annotate(domain_name=_domain_name()))
     by_goal: dict[int | None, list[Action]] = defaultdict(list)
-    for action in plan.all_actions:
+    for action in plan.actions.select_related("organisation").order_by("due_on", "pk"):
         by_goal[action.goal_id].append(action)
-    for goal in plan.goals.all():
+    for goal in plan.goal_list:
         goal.action_list = by_goal.get(goal.pk, [])
     plan.loose_actions = by_goal.get(None, [])
     return plan
