@@ -216,3 +216,10 @@ class SlidingSessionMiddleware:
             if now - session.get(self.KEY, 0) >= every:
                 session[self.KEY] = now
         return response
+
+
+def session_refreshed_at_login(sender, request, user, **kwargs) -> None:
+    """A login saves the session with a fresh expiry: the next minute needs no refresh."""
+    session = getattr(request, "session", None)
+    if session is not None:
+        session[SlidingSessionMiddleware.KEY] = int(timezone.now().timestamp())
