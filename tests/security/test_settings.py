@@ -156,9 +156,11 @@ def test_sliding_session_is_written_at_most_once_a_minute(client, coordinator):
     start = timezone.now()
 
     def session_writes(at):
-        with mock.patch("django.utils.timezone.now", return_value=at):
-            with CaptureQueriesContext(connection) as ctx:
-                assert client.get(url).status_code == 200
+        with (
+            mock.patch("django.utils.timezone.now", return_value=at),
+            CaptureQueriesContext(connection) as ctx,
+        ):
+            assert client.get(url).status_code == 200
         return [q for q in ctx.captured_queries if q["sql"].startswith(("UPDATE", "INSERT"))]
 
     # The login itself saved the session with a fresh expiry.
