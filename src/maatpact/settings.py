@@ -89,6 +89,8 @@ MIDDLEWARE = [
     "maatpact.security.middleware.DatabaseUnavailableMiddleware",
     "maatpact.security.middleware.HostileInputMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Slides the idle timeout (refreshes the session at most once a minute).
+    "maatpact.security.middleware.SlidingSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -177,7 +179,9 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_MINUTES", "15")) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+# Not on every request: SlidingSessionMiddleware refreshes the expiry at most once per
+# MAATPACT["SESSION_REFRESH_SECONDS"], saving a write + commit on most page views.
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SECURE_COOKIES = env_bool("SECURE_COOKIES", not (DEBUG or DEMO_MODE))
 SESSION_COOKIE_SECURE = SECURE_COOKIES
@@ -313,4 +317,6 @@ MAATPACT = {
     "RETENTION_MONTHS": int(os.environ.get("MAATPACT_RETENTION_MONTHS", str(7 * 12))),
     # Seconds a client is asked to wait when the database is briefly unreachable.
     "DB_UNAVAILABLE_RETRY_AFTER": 30,
+    # The idle timeout slides with activity, refreshed at most this often (seconds).
+    "SESSION_REFRESH_SECONDS": int(os.environ.get("MAATPACT_SESSION_REFRESH_SECONDS", "60")),
 }

@@ -65,3 +65,43 @@ def test_removing_the_newest_record_is_detected(client, coordinator, household):
     AuditEvent.objects.filter(household_id=household.pk).order_by("-seq").first().delete()
     assert not verify_chains().ok
     assert AuditChain.objects.filter(key=f"hh:{household.pk}").exists()
+
+
+def test_record_many_creates_missing_heads_and_keeps_every_chain_verifiable(coordinator):
+    """Existing chains and brand-new ones in one call; each head ends at its newest record."""
+    from maatpact.audit.services import record, record_many
+
+    record(coordinator, "view", ("households.household", 900001), household_id=900001)
+    ids = [900001, 900002, 900003]
+    record_many(coordinator, "view", "households.household", ids, detail="werklijst")
+    record_many(coordinator, "view", "households.household", ids, detail="werklijst")
+    for household_id in ids:
+        head = AuditChain.objects.get(key=f"hh:{household_id}")
+        newest = AuditEvent.objects.filter(chain=head.key).order_by("-seq").first()
+        assert (head.last_seq, head.last_hash) == (newest.seq, newest.hash)
+    assert AuditChain.objects.get(key="hh:900001").last_seq == 3
+    result = verify_chains()
+    assert result.ok, result.problems
+
+
+def test_audit_writes_use_few_statements(coordinator, household):
+    """A page view of household data writes its record in a fixed, small number of
+    statements, whatever the number of households (a list writes one record each)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from maatpact.audit.services import record, record_many
+
+    with CaptureQueriesContext(connection) as one:
+        record(coordinator, "view", household, household_id=household.pk)
+    ids = [household.pk, *range(900001, 900041)]
+    record_many(coordinator, "view", "households.household", ids)  # creates the heads
+    with CaptureQueriesContext(connection) as many:
+        record_many(coordinator, "view", "households.household", ids)
+    # Lock the head(s), then insert + move the head(s): one statement each on PostgreSQL,
+    # two on SQLite (no data-modifying CTE).
+    limit = 2 if connection.vendor == "postgresql" else 3
+    for ctx in (one, many):
+        audit = [q["sql"] for q in ctx.captured_queries if "audit_" in q["sql"]]
+        assert 0 < len(audit) <= limit, audit
+    assert verify_chains().ok

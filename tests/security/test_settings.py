@@ -142,3 +142,32 @@ def test_idle_session_expires_after_the_idle_time_but_slides_with_activity(clien
         response = client.get(url)
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
+
+
+def test_sliding_session_is_written_at_most_once_a_minute(client, coordinator):
+    """A burst of page views refreshes the idle timeout once, not on every request; a
+    request a minute later refreshes it again (so activity still keeps the user in)."""
+    from django.contrib.sessions.models import Session
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    login(client, coordinator)
+    url = reverse("health")
+    start = timezone.now()
+
+    def session_writes(at):
+        with (
+            mock.patch("django.utils.timezone.now", return_value=at),
+            CaptureQueriesContext(connection) as ctx,
+        ):
+            assert client.get(url).status_code == 200
+        return [q for q in ctx.captured_queries if q["sql"].startswith(("UPDATE", "INSERT"))]
+
+    # The login itself saved the session with a fresh expiry.
+    assert session_writes(start) == []
+    expiry = Session.objects.get().expire_date
+    assert session_writes(start + timedelta(seconds=30)) == []
+    assert len(session_writes(start + timedelta(seconds=61))) == 1
+    assert Session.objects.get().expire_date > expiry
+    assert session_writes(start + timedelta(seconds=100)) == []
+    assert len(session_writes(start + timedelta(seconds=125))) == 1

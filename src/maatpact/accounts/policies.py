@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -106,7 +106,16 @@ def full_access_households(user: User) -> QuerySet[Household]:
     return _households().filter(q) if q is not None else _households().none()
 
 
-def has_full_access(user: User, household: Household) -> bool:
+def has_full_access(user: User, household: Household, *, full: bool | None = None) -> bool:
+    """Whether the user may see the household's personal data.
+
+    ``full`` is this very answer when the caller already has it from the same request
+    (e.g. from :func:`get_visible_household`): the household page asks a dozen action
+    rules per view, and each would otherwise repeat the same query. Services that change
+    data never pass it; they decide afresh inside their transaction.
+    """
+    if full is not None:
+        return full
     q = _full_access_q(user)
     if q is None:
         return False
@@ -114,16 +123,22 @@ def has_full_access(user: User, household: Household) -> bool:
 
 
 def get_visible_household(user: User, number: str) -> tuple[Household, bool]:
-    """The household by number and whether the user has full access; else 404."""
-    household = (
-        visible_households(user)
-        .select_related("municipality", "cohort")
-        .filter(number=number)
-        .first()
-    )
+    """The household by number and whether the user has full access; else 404.
+
+    One query: full access is computed in the same statement as the lookup.
+    """
+    qs = visible_households(user).select_related("municipality", "cohort").filter(number=number)
+    q = _full_access_q(user)
+    # Only the regional team sees more households than it has full access to; for every
+    # other role visible_households() *is* the full-access filter.
+    partial = user.role == Role.PROGRAMMATEAM and q is not None
+    if partial:
+        qs = qs.annotate(full_access=ExpressionWrapper(q, output_field=BooleanField()))
+    household = qs.first()
     if household is None:
         raise Http404("Huishouden niet gevonden.")
-    return household, has_full_access(user, household)
+    full = bool(household.full_access) if partial else q is not None
+    return household, full
 
 
 def get_full_household(user: User, number: str) -> Household:
@@ -155,13 +170,13 @@ def can_hand_over(user: User, household: Household) -> bool:
     )
 
 
-def can_change_status(user: User, household: Household) -> bool:
+def can_change_status(user: User, household: Household, *, full: bool | None = None) -> bool:
     if not user.is_authenticated:
         return False
     if user.role == Role.TEAMLEIDER:
         return user.municipality_id == household.municipality_id
     if user.role == Role.REGISSEUR:
-        return full_access_households(user).filter(pk=household.pk).exists()
+        return has_full_access(user, household, full=full)
     return False
 
 
@@ -194,7 +209,7 @@ def can_see_case_lists(user: User) -> bool:
 # --- Case work: assessments, the plan, provisions --------------------------------
 
 
-def can_work_on_case(user: User, household: Household) -> bool:
+def can_work_on_case(user: User, household: Household, *, full: bool | None = None) -> bool:
     """Writing case content is for the household's coordinator and its team leads only.
 
     Others with full read access (the regional team on an escalated case, a financier
@@ -202,7 +217,7 @@ def can_work_on_case(user: User, household: Household) -> bool:
     """
     if not user.is_authenticated or user.role not in (Role.REGISSEUR, Role.TEAMLEIDER):
         return False
-    return has_full_access(user, household)
+    return has_full_access(user, household, full=full)
 
 
 def get_case_household(user: User, number: str) -> Household:
@@ -274,10 +289,12 @@ def can_work_on_obstacle(user: User, obstacle) -> bool:
     return visible_obstacles(user).filter(obstacle_full_q(user), pk=obstacle.pk).exists()
 
 
-def can_raise_obstacle(user: User, household: Household | None = None) -> bool:
+def can_raise_obstacle(
+    user: User, household: Household | None = None, *, full: bool | None = None
+) -> bool:
     if not user.is_authenticated or user.role not in (Role.REGISSEUR, Role.TEAMLEIDER):
         return False
-    return household is None or full_access_households(user).filter(pk=household.pk).exists()
+    return household is None or has_full_access(user, household, full=full)
 
 
 def can_escalate(user: User, obstacle) -> bool:
@@ -329,21 +346,30 @@ def analysable_obstacles(user: User):
     return qs if user.region_id is None else qs.filter(municipality__region_id=user.region_id)
 
 
-def visible_reflections(user: User):
-    """Reflections are case content: the author, and whoever has full access to the case."""
+def visible_reflections(
+    user: User, household: Household | None = None, *, full: bool | None = None
+):
+    """Reflections are case content: the author, and whoever has full access to the case.
+
+    With ``household``: that household's reflections only (``full`` as in
+    :func:`has_full_access`).
+    """
     from maatpact.learning.models import Reflection
 
     qs = Reflection.objects.all()
     if not user.is_authenticated or user.role not in CASE_WORKERS:
         return qs.none()
+    if household is not None:
+        qs = qs.filter(household=household)
+        return qs if has_full_access(user, household, full=full) else qs.filter(author=user)
     return qs.filter(Q(author=user) | Q(household__in=_full_access_subquery(user)))
 
 
-def can_write_reflection(user: User, household: Household) -> bool:
+def can_write_reflection(user: User, household: Household, *, full: bool | None = None) -> bool:
     return (
         user.is_authenticated
         and user.role == Role.REGISSEUR
-        and full_access_households(user).filter(pk=household.pk).exists()
+        and has_full_access(user, household, full=full)
     )
 
 
@@ -462,12 +488,12 @@ def visible_spends(user: User) -> QuerySet:
     return qs.none()
 
 
-def can_request_spend(user: User, household: Household) -> bool:
+def can_request_spend(user: User, household: Household, *, full: bool | None = None) -> bool:
     """Only the household's own coordinator spends on it."""
     return (
         user.is_authenticated
         and user.role == Role.REGISSEUR
-        and full_access_households(user).filter(pk=household.pk).exists()
+        and has_full_access(user, household, full=full)
     )
 
 
@@ -525,12 +551,12 @@ def can_see_budget_per_household(user: User) -> bool:
 # --- Outcomes and the Social Impact Bond (outcomes app) ---------------------------
 
 
-def can_record_events(user: User, household: Household) -> bool:
+def can_record_events(user: User, household: Household, *, full: bool | None = None) -> bool:
     """Events (eviction, placement, job...) are case facts: full access and a case role."""
     return (
         user.is_authenticated
         and user.role in (Role.REGISSEUR, Role.TEAMLEIDER, Role.PROGRAMMATEAM)
-        and has_full_access(user, household)
+        and has_full_access(user, household, full=full)
     )
 
 

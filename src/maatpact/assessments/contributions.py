@@ -11,6 +11,7 @@ from maatpact.common.registry import (
     register_panel,
     register_worklist_source,
 )
+from maatpact.households.selectors import household_members
 
 from . import selectors
 
@@ -18,8 +19,8 @@ from . import selectors
 def _panel(request, household, full):
     """Latest profile and trajectory per subject; four queries whatever the history."""
     today = timezone.localdate()
-    members = list(household.members.order_by("date_of_birth"))
-    can_assess = full and policies.can_work_on_case(request.user, household)
+    members = household_members(household)
+    can_assess = full and policies.can_work_on_case(request.user, household, full=full)
     return {
         "full": full,
         "trajectories": selectors.trajectories(

@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db.models import Max, Prefetch, Q, QuerySet
+from django.db.models import Max, Prefetch, Q, QuerySet, Value
+from django.db.models.functions import Concat, Trim
 
 from maatpact.accounts import policies
 from maatpact.accounts.models import User
@@ -42,18 +43,49 @@ def current_instrument(kind: str) -> Instrument | None:
     )
 
 
+@dataclass(frozen=True)
+class ScoreRow:
+    """One score with its domain, read as a plain row (the household page shows hundreds)."""
+
+    code: str
+    name: str
+    order: int
+    score: int
+    note: str
+
+
 def household_assessments(household: Household) -> list[Assessment]:
-    """All assessments of a household, oldest first, in three queries whatever their number."""
-    return list(
+    """All assessments of a household, oldest first, in two queries whatever their number.
+
+    Each carries ``score_rows`` (a list of :class:`ScoreRow` in domain order) and
+    ``assessed_by_name``. Scores are
+    read as tuples, not model instances: five years of history are several hundred scores,
+    and building a Score and a Domain object for each was most of the household page's time.
+    """
+    assessments = list(
         Assessment.objects.filter(household=household)
-        .select_related("instrument", "member", "assessed_by")
-        .prefetch_related(
-            Prefetch(
-                "scores", queryset=Score.objects.select_related("domain").order_by("domain__order")
+        .select_related("instrument")
+        # The assessor's name only: joining the whole user row per assessment is costly.
+        .annotate(
+            assessed_by_name=Trim(
+                Concat("assessed_by__first_name", Value(" "), "assessed_by__last_name")
             )
         )
         .order_by("assessed_on", "pk")
     )
+    rows: dict[int, list[ScoreRow]] = {a.pk: [] for a in assessments}
+    if assessments:
+        for assessment_id, *values in (
+            Score.objects.filter(assessment_id__in=list(rows))
+            .order_by("assessment_id", "domain__order", "pk")
+            .values_list(
+                "assessment_id", "domain__code", "domain__name", "domain__order", "score", "note"
+            )
+        ):
+            rows[assessment_id].append(ScoreRow(*values))
+    for assessment in assessments:
+        assessment.score_rows = rows[assessment.pk]
+    return assessments
 
 
 def adult_members(household: Household, on: date) -> list[Member]:
@@ -68,6 +100,8 @@ class DomainLine:
     name: str
     order: int
     scores: list[int | None] = field(default_factory=list)
+    # The note with the subject's latest assessment (case content: full access only).
+    latest_note: str = ""
 
     @property
     def known(self) -> list[int]:
@@ -131,33 +165,35 @@ def trajectories(
 ) -> list[Trajectory]:
     """Group assessments per subject and align the scores per domain code over the dates.
 
-    Without full access members are labelled "Volwassene 1, 2..." instead of by name.
+    ``assessments`` come from :func:`household_assessments`. Without full access members
+    are labelled "Volwassene 1, 2..." instead of by name, and notes are left out.
     """
     by_subject: dict[int | None, list[Assessment]] = {}
     for assessment in assessments:
         by_subject.setdefault(assessment.member_id, []).append(assessment)
     numbering = {m.pk: i for i, m in enumerate(members or [], start=1)}
+    by_pk = {m.pk: m for m in members or []}
     result = []
     for member_id in sorted(by_subject, key=lambda k: (k is not None, numbering.get(k, 0), k or 0)):
         items = by_subject[member_id]
         lines: dict[str, DomainLine] = {}
         for index, assessment in enumerate(items):
-            for score in assessment.scores.all():
-                line = lines.get(score.domain.code)
+            for score in assessment.score_rows:
+                line = lines.get(score.code)
                 if line is None:
-                    line = lines[score.domain.code] = DomainLine(
-                        score.domain.code,
-                        score.domain.name,
-                        score.domain.order,
-                        [None] * len(items),
+                    line = lines[score.code] = DomainLine(
+                        score.code, score.name, score.order, [None] * len(items)
                     )
                 # The newest version names the line.
-                line.name, line.order = score.domain.name, score.domain.order
+                line.name, line.order = score.name, score.order
                 line.scores[index] = score.score
+        if full:
+            for score in items[-1].score_rows:
+                lines[score.code].latest_note = score.note
         if member_id is None:
             key, label = HOUSEHOLD, "Huishouden"
         else:
-            member = items[0].member
+            member = by_pk.get(member_id) or items[0].member
             key = str(member_id)
             label = (
                 member.full_name

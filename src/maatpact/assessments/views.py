@@ -117,7 +117,7 @@ def overview(request: HttpRequest, number: str) -> HttpResponse:
             "household": household,
             "full": full,
             "trajectories": items,
-            "can_assess": full and policies.can_work_on_case(request.user, household),
+            "can_assess": full and policies.can_work_on_case(request.user, household, full=full),
         },
     )
 

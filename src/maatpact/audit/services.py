@@ -6,7 +6,7 @@ import hashlib
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import connection, models, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transaction
 from django.utils import timezone
 
 from .middleware import current_request_id
@@ -61,8 +61,7 @@ def record(
     object_type, object_id = _describe(obj)
     key = chain_key(household_id)
     with transaction.atomic():
-        AuditChain.objects.get_or_create(key=key)
-        head = AuditChain.objects.select_for_update().get(key=key)
+        head = _locked_head(key)
         event = AuditEvent(
             chain=key,
             seq=head.last_seq + 1,
@@ -78,11 +77,66 @@ def record(
             prev_hash=head.last_hash,
         )
         event.hash = compute_hash(event)
-        event.save(force_insert=True)
-        head.last_seq = event.seq
-        head.last_hash = event.hash
-        head.save(update_fields=["last_seq", "last_hash"])
+        _append(event)
     return event
+
+
+def _locked_head(key: str) -> AuditChain:
+    """The chain head, locked until the transaction ends; created on the chain's first use.
+
+    One statement on the usual path (the head exists: a household's chain starts at its
+    registration).
+    """
+    head = AuditChain.objects.select_for_update().filter(key=key).first()
+    if head is None:
+        AuditChain.objects.bulk_create([AuditChain(key=key)], ignore_conflicts=True)
+        head = AuditChain.objects.select_for_update().get(key=key)
+    return head
+
+
+_EVENT_FIELDS = [f for f in AuditEvent._meta.concrete_fields if not f.primary_key]
+# The event fields a chain head copies: its key, and the sequence number and hash it ends at.
+_HEAD_FIELDS = ("chain", "seq", "hash")
+
+
+def _append(event: AuditEvent) -> None:
+    """Insert one record and move its (locked) chain head to it: see :func:`_append_many`."""
+    if connection.vendor != "postgresql":
+        event.save(force_insert=True)
+        AuditChain.objects.filter(key=event.chain).update(last_seq=event.seq, last_hash=event.hash)
+        return
+    _append_many([event])
+
+
+def _append_many(events: list[AuditEvent]) -> None:
+    """PostgreSQL: insert the records and move their (locked) chain heads in one statement.
+
+    The rows travel as one array per column (``unnest``), so the statement text is the
+    same whatever the number of records, and a data-modifying CTE moves the heads in the
+    same statement as the insert: every page view of household data writes records, and
+    the ORM's insert machinery cost more than the statement itself. Callers hold the
+    heads' row locks (``SELECT ... FOR UPDATE``) and pass at most one record per chain.
+    """
+    quote = connection.ops.quote_name
+    columns = [quote(f.column) for f in _EVENT_FIELDS]
+    arrays = ", ".join(f"%s::{f.db_type(connection)}[]" for f in _EVENT_FIELDS)
+    chain, seq, last_hash = (quote(AuditEvent._meta.get_field(n).column) for n in _HEAD_FIELDS)
+    sql = (
+        f"WITH v ({', '.join(columns)}) AS (SELECT * FROM unnest({arrays})), "  # noqa: S608 (names from the model, values as parameters)
+        f"moved AS (UPDATE {quote(AuditChain._meta.db_table)} h "
+        f"SET last_seq = v.{seq}, last_hash = v.{last_hash} FROM v WHERE h.key = v.{chain}) "
+        f"INSERT INTO {quote(AuditEvent._meta.db_table)} ({', '.join(columns)}) "
+        f"SELECT {', '.join(columns)} FROM v RETURNING {quote(AuditEvent._meta.pk.column)}"
+    )
+    conn = connections[DEFAULT_DB_ALIAS]  # the proxy's per-attribute lookup adds up here
+    params = [
+        [f.get_db_prep_save(getattr(e, f.attname), conn) for e in events] for f in _EVENT_FIELDS
+    ]
+    with conn.cursor() as cursor:
+        cursor.execute(sql, params)
+        for event, (pk,) in zip(events, cursor.fetchall(), strict=True):
+            event.pk = pk
+            event._state.adding, event._state.db = False, connection.alias
 
 
 def record_many(
@@ -99,11 +153,7 @@ def record_many(
     now = timezone.now()
     request_id = current_request_id()
     with transaction.atomic():
-        AuditChain.objects.bulk_create([AuditChain(key=k) for k in keys], ignore_conflicts=True)
-        heads = {
-            h.key: h
-            for h in AuditChain.objects.select_for_update().filter(key__in=keys).order_by("key")
-        }
+        heads = _locked_heads(keys)
         events = []
         for household_id, key in zip(ids, keys, strict=True):
             head = heads[key]
@@ -124,8 +174,22 @@ def record_many(
             event.hash = compute_hash(event)
             head.last_seq, head.last_hash = event.seq, event.hash
             events.append(event)
-        AuditEvent.objects.bulk_create(events)
-        _update_heads(list(heads.values()))
+        if connection.vendor == "postgresql":
+            _append_many(events)
+        else:
+            AuditEvent.objects.bulk_create(events)
+            _update_heads(list(heads.values()))
+
+
+def _locked_heads(keys: list[str]) -> dict[str, AuditChain]:
+    """Lock the heads in key order; create the missing ones first (rare: new chains)."""
+    locked = AuditChain.objects.select_for_update().order_by("key")
+    heads = {h.key: h for h in locked.filter(key__in=keys)}
+    missing = [k for k in keys if k not in heads]
+    if missing:
+        AuditChain.objects.bulk_create([AuditChain(key=k) for k in missing], ignore_conflicts=True)
+        heads.update({h.key: h for h in locked.filter(key__in=missing)})
+    return heads
 
 
 def _update_heads(heads: list[AuditChain], batch: int = 500) -> None:

@@ -27,7 +27,7 @@ def _panel(request, household, full):
     spends = list(selectors.household_spends(household)[:20])
     return {
         "spends": spends,
-        "can_request": policies.can_request_spend(request.user, household),
+        "can_request": policies.can_request_spend(request.user, household, full=full),
     }
 
 

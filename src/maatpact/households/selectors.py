@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models import (
+    Count,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    prefetch_related_objects,
+)
 from django.db.models.functions import Concat
 
 from maatpact.accounts import policies
 from maatpact.accounts.models import User
 from maatpact.common.registry import WorklistItem, worklist_sources
 
-from .models import CoordinatorAssignment, Household, ProcessingBasis
+from .models import CoordinatorAssignment, Household, Member, ProcessingBasis
 
 
 def _with_coordinator_name(qs: QuerySet[Household]) -> QuerySet[Household]:
@@ -33,6 +42,17 @@ def my_households(user: User) -> QuerySet[Household]:
     )
 
 
+def worklist_households(user: User) -> list[Household]:
+    """The coordinator's households for the worklist, each with ``applicants`` (the list
+    shows the family by the applicant's surname; the other members are not read)."""
+    applicants = Member.objects.filter(role=Member.Role.AANVRAGER)
+    return list(
+        my_households(user).prefetch_related(
+            Prefetch("members", queryset=applicants, to_attr="applicants")
+        )
+    )
+
+
 def worklist_items(user: User) -> list[WorklistItem]:
     items: list[WorklistItem] = []
     for source in worklist_sources():
@@ -40,14 +60,17 @@ def worklist_items(user: User) -> list[WorklistItem]:
     return sorted(items, key=lambda i: (not i.overdue, i.due is None, str(i.due or "")))
 
 
-def household_members(household: Household):
-    return household.members.all().order_by("date_of_birth")
+def household_members(household: Household) -> list[Member]:
+    """The members, oldest first; loaded once per household object (several panels ask)."""
+    prefetch_related_objects(
+        [household],
+        Prefetch("members", queryset=Member.objects.order_by("date_of_birth"), to_attr="by_age"),
+    )
+    return household.by_age
 
 
 def household_assignments(household: Household) -> QuerySet[CoordinatorAssignment]:
-    return household.assignments.select_related("coordinator", "assigned_by").order_by(
-        "-started_at"
-    )
+    return household.assignments.select_related("coordinator").order_by("-started_at")
 
 
 def household_bases(household: Household) -> QuerySet[ProcessingBasis]:

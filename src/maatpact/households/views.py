@@ -42,7 +42,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
         return redirect("households:overview")
     if request.user.role != Role.REGISSEUR:
         raise Http404
-    households = list(selectors.my_households(request.user).prefetch_related("members"))
+    households = selectors.worklist_households(request.user)
     record_many(
         request.user,
         Action.VIEW,
@@ -80,7 +80,9 @@ def detail(request: HttpRequest, number: str) -> HttpResponse:
                 {"template": panel.template, "key": panel.key, **panel_context}
             )
     context["can_hand_over"] = policies.can_hand_over(request.user, household)
-    context["can_change_status"] = full and policies.can_change_status(request.user, household)
+    context["can_change_status"] = full and policies.can_change_status(
+        request.user, household, full=full
+    )
     if context["can_change_status"]:
         context["status_form"] = StatusForm()
     return render(request, "households/detail.html", context)

@@ -10,8 +10,8 @@ from . import selectors
 
 def _panel(request, household, full):
     return {
-        "reflections": selectors.household_reflections(request.user, household),
-        "can_write": policies.can_write_reflection(request.user, household),
+        "reflections": selectors.household_reflections(request.user, household, full=full),
+        "can_write": policies.can_write_reflection(request.user, household, full=full),
         "user_id": request.user.pk,
     }
 

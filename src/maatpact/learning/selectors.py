@@ -11,10 +11,9 @@ from maatpact.accounts.models import User
 from .models import ApproachChange, Lesson, Reflection, ReflectionSession, Theme
 
 
-def household_reflections(user: User, household) -> list[Reflection]:
+def household_reflections(user: User, household, *, full: bool | None = None) -> list[Reflection]:
     return list(
-        policies.visible_reflections(user)
-        .filter(household=household)
+        policies.visible_reflections(user, household, full=full)
         .select_related("author")
         .order_by("-written_at")
     )

@@ -30,7 +30,7 @@ def _panel(request, household, full):
         "obstacles": obstacles,
         "show_budget": bool(totals),
         "today": timezone.localdate(),
-        "can_raise": policies.can_raise_obstacle(request.user, household),
+        "can_raise": policies.can_raise_obstacle(request.user, household, full=full),
     }
 
 

@@ -188,7 +188,7 @@ def age_days(obstacle: Obstacle, today: date | None = None) -> int:
 def household_obstacles(household) -> list[Obstacle]:
     return list(
         Obstacle.objects.filter(household=household)
-        .select_related("current_level", "law", "organisation", "breakthrough")
+        .select_related("current_level", "breakthrough")
         .order_by("-raised_at")
     )
 

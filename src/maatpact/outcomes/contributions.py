@@ -11,7 +11,7 @@ from . import selectors
 def _events(request, household, full):
     return {
         "events": selectors.household_events(household),
-        "can_record": policies.can_record_events(request.user, household),
+        "can_record": policies.can_record_events(request.user, household, full=full),
     }
 
 

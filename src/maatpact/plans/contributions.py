@@ -18,7 +18,7 @@ from . import selectors
 def _panel(request, household, full):
     return {
         "plan": selectors.plan_for(household),
-        "can_edit": policies.can_work_on_case(request.user, household),
+        "can_edit": policies.can_work_on_case(request.user, household, full=full),
     }
 
 

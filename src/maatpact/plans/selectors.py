@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db.models import Prefetch, QuerySet
+from django.db.models import CharField, F, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 from maatpact.accounts import policies
@@ -13,7 +15,7 @@ from maatpact.accounts.models import User
 from maatpact.common.registry import WorklistItem
 from maatpact.households.models import Household
 
-from .models import Action, Goal, Plan, PlanChange
+from .models import Action, Plan, PlanChange
 
 
 def life_domains() -> list[tuple[str, str]]:
@@ -30,29 +32,32 @@ def life_domains() -> list[tuple[str, str]]:
     return list(seen.items())
 
 
-def plan_for(household: Household) -> Plan:
-    """The one plan with goals (named by domain), their actions and loose actions.
+def _domain_name() -> Coalesce:
+    """The goal's life domain name, as :func:`life_domains` names it (else its code)."""
+    from maatpact.assessments.models import Domain
 
-    A constant number of queries, however long the plan.
-    """
-    actions = Action.objects.select_related("organisation").order_by("due_on", "pk")
-    plan, _ = Plan.objects.get_or_create(household=household)
-    plan = (
-        Plan.objects.filter(pk=plan.pk)
-        .prefetch_related(
-            Prefetch(
-                "goals",
-                queryset=Goal.objects.prefetch_related(Prefetch("actions", queryset=actions)),
-            ),
-            Prefetch(
-                "actions", queryset=actions.filter(goal__isnull=True), to_attr="loose_actions"
-            ),
-        )
-        .get()
+    names = Domain.objects.filter(instrument__active=True, code=OuterRef("domain_code")).order_by(
+        "instrument__kind", "order"
     )
-    names = dict(life_domains())
-    for goal in plan.goals.all():
-        goal.domain_name = names.get(goal.domain_code, goal.domain_code)
+    return Coalesce(Subquery(names.values("name")[:1]), F("domain_code"), output_field=CharField())
+
+
+def plan_for(household: Household) -> Plan:
+    """The one plan with ``goal_list`` (goals named by domain, each with ``action_list``)
+    and ``loose_actions`` (actions without a goal).
+
+    Three plain queries, however long the plan (the plan is created on first use).
+    """
+    plan = Plan.objects.filter(household=household).first()
+    if plan is None:
+        plan, _ = Plan.objects.get_or_create(household=household)
+    plan.goal_list = list(plan.goals.annotate(domain_name=_domain_name()))
+    by_goal: dict[int | None, list[Action]] = defaultdict(list)
+    for action in plan.actions.select_related("organisation").order_by("due_on", "pk"):
+        by_goal[action.goal_id].append(action)
+    for goal in plan.goal_list:
+        goal.action_list = by_goal.get(goal.pk, [])
+    plan.loose_actions = by_goal.get(None, [])
     return plan
 
 
@@ -77,19 +82,19 @@ def actions_due(user: User, today: date) -> list[WorklistItem]:
             status__in=Action.OPEN_STATUSES,
             due_on__lte=horizon,
         )
-        .select_related("plan__household")
-        .order_by("due_on")
+        .order_by("due_on", "pk")
+        .values_list("pk", "what", "due_on", "plan__household__number")
     )
     return [
         WorklistItem(
             kind="actie",
-            label=f"Actie: {a.what[:80]}",
-            url=reverse("plans:detail", args=[a.plan.household.number]) + f"#actie-{a.pk}",
-            household_number=a.plan.household.number,
-            due=a.due_on,
-            overdue=a.due_on < today,
+            label=f"Actie: {what[:80]}",
+            url=reverse("plans:detail", args=[number]) + f"#actie-{pk}",
+            household_number=number,
+            due=due_on,
+            overdue=due_on < today,
         )
-        for a in rows
+        for pk, what, due_on, number in rows
     ]
 
 

@@ -16,7 +16,7 @@ def _panel(request, household, full):
     today = timezone.localdate()
     provisions = selectors.household_provisions(household)
     return {
-        "can_edit": policies.can_work_on_case(request.user, household),
+        "can_edit": policies.can_work_on_case(request.user, household, full=full),
         **cost_context(household, provisions, today),
     }
 

@@ -14,11 +14,13 @@ import logging
 from collections.abc import Callable
 
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.db import DatabaseError, DataError, InterfaceError, OperationalError, connections
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.template import loader
 from django.urls import reverse
+from django.utils import timezone
 
 logger = logging.getLogger("maatpact.security")
 
@@ -185,3 +187,39 @@ def client_ip(request: HttpRequest) -> str:
         if len(hops) >= count:
             return hops[-count]
     return request.META.get("REMOTE_ADDR", "")
+
+
+class SlidingSessionMiddleware:
+    """The idle timeout slides with activity, without a session write on every request.
+
+    Django's ``SESSION_SAVE_EVERY_REQUEST`` writes (and commits) the session row on every
+    request to push its expiry forward. Here a signed-in session is marked changed only
+    when its last refresh is ``MAATPACT["SESSION_REFRESH_SECONDS"]`` (60) or more ago; the
+    session middleware then saves it with a fresh expiry. The idle timeout thus ends
+    between ``SESSION_COOKIE_AGE - 60 s`` and ``SESSION_COOKIE_AGE`` after the last
+    request, and a burst of page views costs one write instead of one each.
+    Anonymous sessions are never written (no session rows for visitors).
+    """
+
+    KEY = "_maatpact_refreshed"
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        # After the view: a login, logout or session flush in the view is respected.
+        if session is not None and session.get(SESSION_KEY) is not None:
+            now = int(timezone.now().timestamp())
+            every = settings.MAATPACT.get("SESSION_REFRESH_SECONDS", 60)
+            if now - session.get(self.KEY, 0) >= every:
+                session[self.KEY] = now
+        return response
+
+
+def session_refreshed_at_login(sender, request, user, **kwargs) -> None:
+    """A login saves the session with a fresh expiry: the next minute needs no refresh."""
+    session = getattr(request, "session", None)
+    if session is not None:
+        session[SlidingSessionMiddleware.KEY] = int(timezone.now().timestamp())
