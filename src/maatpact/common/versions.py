@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 
 from .models import DataChange, DataVersion
 
@@ -98,6 +98,21 @@ def compact(source: str) -> None:
         deleted, _ = DataChange.objects.filter(source=source, id__lte=last[0]).delete()
         version.base += deleted
         version.save(update_fields=["base"])
+
+
+def advance_past(seen: dict[str, int]) -> None:
+    """Move each source's version beyond ``seen`` (and its own current value).
+
+    For a restore: loading a backup puts the versions back to what they were then, and
+    later writes would reach numbers that already key cached figures of other data. Read
+    the versions before the restore, call this after it: every version is then new.
+    """
+    for source, before in seen.items():
+        (now,) = data_versions([source])
+        DataVersion.objects.get_or_create(source=source)
+        DataVersion.objects.filter(source=source).update(
+            base=models.F("base") + max(before, now) + 1 - now
+        )
 
 
 def _maybe_compact(sources: Iterable[str]) -> None:
