@@ -120,3 +120,19 @@ def test_restore_needs_confirmation_and_an_existing_file(tmp_path, db):
         call_command("restore", str(tmp_path / "x.json"), "--ja")
     with pytest.raises(CommandError, match=".json"):
         call_command("backup", str(tmp_path / "x.txt"))
+
+
+def test_restore_moves_every_data_version_past_what_cached_figures_were_keyed_on(
+    tmp_path, household, coordinator
+):
+    """The backup brings older versions; writes after a restore must never reach a version
+    that already keys a cached figure of other data."""
+    from maatpact.common import versions
+
+    target = tmp_path / "backup.json.gz"
+    call_command("backup", str(target))
+    factories.household(coordinator)  # data (and versions) the backup does not have
+    before = versions.data_versions(versions.ALL_SOURCES)
+    call_command("restore", str(target), "--ja")
+    after = versions.data_versions(versions.ALL_SOURCES)
+    assert all(a > b for a, b in zip(after, before, strict=True))

@@ -13,6 +13,7 @@ from django.db.models import Count, DecimalField, F, Q, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from maatpact.common import versions
 from maatpact.common.money import ZERO
 from maatpact.reports.context import ReportContext
 from maatpact.reports.registry import (
@@ -200,6 +201,8 @@ register_report_section(
         "Regelvrij budget: besteed tegen toewijzing",
         compute_budget,
         audiences=frozenset({"regio", "analist", "gemeente"}),
+        # Spends and allocations (BUDGET), the households in scope, municipality names.
+        sources=(versions.BUDGET, versions.HOUSEHOLDS, versions.REGIONS),
     )
 )
 

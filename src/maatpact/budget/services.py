@@ -263,7 +263,7 @@ def _book_request(
     LedgerEntry.objects.bulk_create(entries)
     ledger.save_balance(allocation)
     record(actor, Action.CREATE, spend, household_id=household.pk, detail="uitgave aangevraagd")
-    data_changed(BUDGET)  # cached savings estimate (common.versions)
+    data_changed(BUDGET)  # cached report figures (common.versions)
     return spend
 
 
@@ -294,7 +294,7 @@ def approve_spend(actor: User, spend: Spend) -> Spend:
     spend.status, spend.decided_by, spend.decided_at = Status.GOEDGEKEURD, actor, now
     spend.save(update_fields=["status", "decided_by", "decided_at"])
     record(actor, Action.UPDATE, spend, household_id=spend.household_id, detail="goedgekeurd")
-    data_changed(BUDGET)  # cached savings estimate (common.versions)
+    data_changed(BUDGET)  # cached report figures (common.versions)
     return spend
 
 
@@ -328,7 +328,7 @@ def reject_spend(actor: User, spend: Spend, reason: str) -> Spend:
     spend.rejection_reason = reason[:300]
     spend.save(update_fields=["status", "decided_by", "decided_at", "rejection_reason"])
     record(actor, Action.UPDATE, spend, household_id=spend.household_id, detail="afgewezen")
-    data_changed(BUDGET)  # cached savings estimate (common.versions)
+    data_changed(BUDGET)  # cached report figures (common.versions)
     return spend
 
 
@@ -351,7 +351,7 @@ def mark_paid(actor: User, spend: Spend) -> Spend:
     spend.status, spend.paid_by, spend.paid_at = Status.BETAALD, actor, now
     spend.save(update_fields=["status", "paid_by", "paid_at"])
     record(actor, Action.UPDATE, spend, household_id=spend.household_id, detail="betaald")
-    data_changed(BUDGET)  # cached savings estimate (common.versions)
+    data_changed(BUDGET)  # cached report figures (common.versions)
     return spend
 
 
@@ -388,7 +388,7 @@ def reverse_spend(actor: User, spend: Spend, amount: object, reason: str) -> Spe
         spend.status = Status.TERUGGEDRAAID
     spend.save(update_fields=["reversed_amount", "status"])
     record(actor, Action.UPDATE, spend, household_id=spend.household_id, detail="teruggeboekt")
-    data_changed(BUDGET)  # cached savings estimate (common.versions)
+    data_changed(BUDGET)  # cached report figures (common.versions)
     return spend
 
 
@@ -406,6 +406,7 @@ def create_fund(actor: User, *, region_id: int, name: str, amount: object) -> Fu
         raise ValidationError({"name": "Er is al een fonds met deze naam."})
     fund = Fund.objects.create(region_id=region_id, name=name.strip(), amount=value)
     record(actor, Action.CREATE, fund, detail="fonds")
+    data_changed(BUDGET)  # cached report section (common.versions)
     return fund
 
 
@@ -474,6 +475,7 @@ def apply_allocation(
     fund.formula, fund.allocated_at = formula, now
     fund.save(update_fields=["formula", "allocated_at"])
     record(actor, Action.UPDATE, fund, detail=f"verdeeld: {formula}")
+    data_changed(BUDGET)  # cached report section (common.versions)
     return allocations
 
 
@@ -537,4 +539,5 @@ def transfer(
     ledger.save_balance(source)
     ledger.save_balance(target)
     record(actor, Action.CREATE, moved, detail="overheveling")
+    data_changed(BUDGET)  # cached report section (common.versions)
     return moved

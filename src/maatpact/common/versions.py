@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 
 from .models import DataChange, DataVersion
 
@@ -33,10 +33,21 @@ T = TypeVar("T")
 ASSESSMENTS = "assessments"
 BUDGET = "budget"
 HOUSEHOLDS = "households"
+LEARNING = "learning"
+OBSTACLES = "obstacles"
 OUTCOMES = "outcomes"
 PROVISIONS = "provisions"
 REGIONS = "regions"
-ALL_SOURCES = (ASSESSMENTS, BUDGET, HOUSEHOLDS, OUTCOMES, PROVISIONS, REGIONS)
+ALL_SOURCES = (
+    ASSESSMENTS,
+    BUDGET,
+    HOUSEHOLDS,
+    LEARNING,
+    OBSTACLES,
+    OUTCOMES,
+    PROVISIONS,
+    REGIONS,
+)
 
 COMPACT_ABOVE = 2000  # log rows per source before a reader folds them into the base
 CACHE_SECONDS = 7 * 24 * 3600  # keys change with the data; this only frees memory
@@ -45,6 +56,20 @@ CACHE_SECONDS = 7 * 24 * 3600  # keys change with the data; this only frees memo
 def data_changed(*sources: str) -> None:
     """Record that ``sources`` changed; call inside the writing transaction."""
     DataChange.objects.bulk_create([DataChange(source=s) for s in sorted(set(sources))])
+
+
+def changed_on_save(model: type, *sources: str) -> None:
+    """Reference data edited in the admin (names, the ladder, cohorts) has no service: its
+    save and delete are the writing path, so they record the change (same transaction)."""
+    from django.db.models.signals import post_delete, post_save
+
+    def receiver(sender, raw: bool = False, **kwargs) -> None:
+        if not raw:  # loaddata (restore) replaces the versions themselves
+            data_changed(*sources)
+
+    uid = f"versions:{model._meta.label_lower}"
+    post_save.connect(receiver, sender=model, dispatch_uid=uid, weak=False)
+    post_delete.connect(receiver, sender=model, dispatch_uid=uid + ":delete", weak=False)
 
 
 def data_versions(sources: Iterable[str]) -> tuple[int, ...]:
@@ -73,6 +98,21 @@ def compact(source: str) -> None:
         deleted, _ = DataChange.objects.filter(source=source, id__lte=last[0]).delete()
         version.base += deleted
         version.save(update_fields=["base"])
+
+
+def advance_past(seen: dict[str, int]) -> None:
+    """Move each source's version beyond ``seen`` (and its own current value).
+
+    For a restore: loading a backup puts the versions back to what they were then, and
+    later writes would reach numbers that already key cached figures of other data. Read
+    the versions before the restore, call this after it: every version is then new.
+    """
+    for source, before in seen.items():
+        (now,) = data_versions([source])
+        DataVersion.objects.get_or_create(source=source)
+        DataVersion.objects.filter(source=source).update(
+            base=models.F("base") + max(before, now) + 1 - now
+        )
 
 
 def _maybe_compact(sources: Iterable[str]) -> None:

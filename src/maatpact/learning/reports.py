@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.db.models import Count, Q
 
+from maatpact.common import versions
 from maatpact.reports.context import ReportContext
 from maatpact.reports.registry import (
     Chart,
@@ -154,5 +155,8 @@ register_report_section(
         "Geleerde lessen en aanpassingen van de aanpak",
         compute_lessons,
         audiences=frozenset({"regio", "analist", "gemeente"}),
+        # Lessons, themes, sessions, reflections, changes; reflections and sessions are
+        # counted for the households in scope.
+        sources=(versions.LEARNING, versions.HOUSEHOLDS),
     )
 )

@@ -11,6 +11,7 @@ from django.utils import timezone
 from maatpact.accounts import policies
 from maatpact.accounts.models import User
 from maatpact.audit.services import Action, record, record_many
+from maatpact.common.versions import LEARNING, data_changed
 from maatpact.households.models import Household
 
 from .models import ApproachChange, Lesson, Reflection, ReflectionSession, Theme
@@ -44,6 +45,7 @@ def write_reflection(
         written_at=now or timezone.now(),
     )
     record(actor, Action.CREATE, reflection, household_id=household.pk, detail="reflectie")
+    data_changed(LEARNING)  # cached report section (common.versions)
     return reflection
 
 
@@ -72,6 +74,7 @@ def edit_reflection(
         household_id=reflection.household_id,
         detail="what_happened, what_worked, next_time",
     )
+    data_changed(LEARNING)  # cached report section (common.versions)
     return reflection
 
 
@@ -108,6 +111,7 @@ def record_session(
         [h.pk for h in households],
         detail=f"besproken in reflectiebijeenkomst {session.pk}",
     )
+    data_changed(LEARNING)  # cached report section (common.versions)
     return session
 
 
@@ -135,6 +139,7 @@ def add_lesson(
     )
     lesson.themes.set(themes)
     record(actor, Action.CREATE, lesson, detail="les")
+    data_changed(LEARNING)  # cached report section (common.versions)
     return lesson
 
 
@@ -162,4 +167,5 @@ def log_change(
     )
     change.lessons.set(lessons)
     record(actor, Action.CREATE, change, detail="wijziging aanpak")
+    data_changed(LEARNING)  # cached report section (common.versions)
     return change

@@ -8,10 +8,13 @@ runs a constant number of queries.
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.db.models import Count, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from maatpact.common import versions
 from maatpact.reports.context import ReportContext
 from maatpact.reports.db import DaysBetween
 from maatpact.reports.registry import (
@@ -35,12 +38,16 @@ def _obstacles(ctx: ReportContext):
     return Obstacle.objects.filter(municipality__in=ctx.municipalities)
 
 
+def deadline_judged_on(ctx: ReportContext) -> date:
+    """The day "past deadline" is judged on: the end date, or today while the period runs."""
+    return min(ctx.date_to, timezone.localdate())
+
+
 def compute_escalations(ctx: ReportContext) -> SectionResult:
     """Per ladder level: reached in the period, open now, past the deadline; and the
     days from report to breakthrough for breakthroughs in the period."""
     selector = "maatpact.obstacles.reports.compute_escalations"
-    # "Past deadline" is judged on the end date, or today for a period still running.
-    judged_on = min(ctx.date_to, timezone.localdate())
+    judged_on = deadline_judged_on(ctx)
     levels = list(EscalationLevel.objects.order_by("order").values_list("pk", "name"))
     reached = {
         r["level_id"]: r
@@ -250,6 +257,9 @@ register_report_section(
         "Escalaties en tijd tot doorbraak",
         compute_escalations,
         audiences=AUDIENCES,
+        # Obstacles, steps, breakthroughs, the ladder; municipalities in scope (REGIONS).
+        sources=(versions.OBSTACLES, versions.REGIONS),
+        cache_key=deadline_judged_on,  # "over de termijn" moves with the date while the period runs
     )
 )
 register_report_section(
@@ -259,5 +269,6 @@ register_report_section(
         "Structurele voorstellen en hun status",
         compute_proposals,
         audiences=AUDIENCES,
+        sources=(versions.OBSTACLES, versions.REGIONS),
     )
 )

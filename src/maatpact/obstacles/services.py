@@ -22,6 +22,7 @@ from maatpact.accounts import policies
 from maatpact.accounts.models import Role, User
 from maatpact.audit.services import Action, record
 from maatpact.common.dates import add_working_days
+from maatpact.common.versions import OBSTACLES, data_changed
 from maatpact.households.models import Household
 from maatpact.provisions.models import Law
 from maatpact.regions.models import Municipality, Organisation
@@ -139,6 +140,7 @@ def raise_obstacle(
         household_id=obstacle.household_id,
         detail=f"knelpunt gemeld; soort {obstacle.type}",
     )
+    data_changed(OBSTACLES)  # cached report sections (common.versions)
     return obstacle
 
 
@@ -193,6 +195,9 @@ def _move_up(
         detail=f"geëscaleerd naar {target.code}" + (" (automatisch)" if actor is None else ""),
     )
     transaction.on_commit(lambda: notify_escalation(step.pk))
+    # In the caller's transaction: by hand (escalate) and by cron (escalate_overdue, one
+    # transaction per obstacle it actually moves; a run that moves nothing records nothing).
+    data_changed(OBSTACLES)  # cached report sections (common.versions)
     return step
 
 
@@ -335,6 +340,7 @@ def record_national_answer(
     step.answered_on = answered_on
     step.save(update_fields=["answer", "answered_on"])
     record(actor, Action.UPDATE, obstacle, household_id=obstacle.household_id, detail="antwoord")
+    data_changed(OBSTACLES)  # cached report sections (common.versions)
     return step
 
 
@@ -389,6 +395,7 @@ def record_breakthrough(
     record(
         actor, Action.CREATE, breakthrough, household_id=obstacle.household_id, detail="doorbraak"
     )
+    data_changed(OBSTACLES)  # cached report sections (common.versions)
     return breakthrough
 
 
@@ -436,6 +443,7 @@ def record_decision(
     record(
         actor, Action.CREATE, decision, household_id=obstacle.household_id, detail="maatwerkbesluit"
     )
+    data_changed(OBSTACLES)  # cached report sections (common.versions)
     return decision
 
 
@@ -485,6 +493,7 @@ def create_proposal(
     )
     item.obstacles.set(sorted(ids))
     record(actor, Action.CREATE, item, detail=f"voorstel; {len(ids)} knelpunten")
+    data_changed(OBSTACLES)  # cached report sections (common.versions)
     return item
 
 
@@ -521,4 +530,5 @@ def change_proposal_status(
     proposal.status = to_status
     proposal.save()
     record(actor, Action.UPDATE, proposal, detail=f"status {from_status}->{to_status}")
+    data_changed(OBSTACLES)  # cached report sections (common.versions)
     return proposal

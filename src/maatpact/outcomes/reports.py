@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from maatpact.accounts import policies
 from maatpact.accounts.models import Role
+from maatpact.common import versions
 from maatpact.common.money import ZERO, round_money
 from maatpact.reports.context import ReportContext
 from maatpact.reports.registry import (
@@ -35,6 +36,7 @@ from maatpact.reports.registry import (
     register_report_section,
 )
 from maatpact.reports.sections.common import label, value
+from maatpact.reports.selectors import scope_key
 from maatpact.reports.suppression import protect_value
 
 from . import selectors
@@ -221,46 +223,65 @@ def _financier_definitions(organisation_id: int):
     ).values("definition_id")
 
 
-def _outcomes_in_period(ctx: ReportContext):
+def _outcomes_in_period(ctx: ReportContext, definition_ids: list[int] | None):
     qs = AchievedOutcome.objects.filter(
         household__in=ctx.households.order_by().values("pk"),
         achieved_on__gte=ctx.date_from,
         achieved_on__lte=ctx.date_to,
     )
-    if ctx.organisation_id is not None:
-        qs = qs.filter(definition__in=_financier_definitions(ctx.organisation_id))
+    if definition_ids is not None:
+        qs = qs.filter(definition__in=definition_ids)
     return qs
+
+
+def outcome_counts(ctx: ReportContext, definition_ids: list[int] | None) -> tuple[dict, dict]:
+    """Achieved and verified outcomes in the period: per definition, and in total.
+
+    The costly part of the section (two aggregates over every outcome in scope), and the
+    same for every reader of one scope: cached per scope, period and definitions until
+    the outcomes or households change. The rest of the section (definition names, the
+    payments from ``selectors.statement``, which depend on the reader) is read per request.
+    """
+    verified = Q(status=Status.GEVERIFIEERD)
+    counts = {
+        "n": Count("pk"),
+        "h": Count("household", distinct=True),
+        "v": Count("pk", filter=verified),
+        "hv": Count("household", distinct=True, filter=verified),
+    }
+
+    def compute() -> tuple[dict, dict]:
+        outcomes = _outcomes_in_period(ctx, definition_ids)
+        per_def = {
+            r["definition_id"]: r
+            for r in outcomes.order_by().values("definition_id").annotate(**counts)
+        }
+        return per_def, outcomes.aggregate(**counts)
+
+    return versions.cached_figure(
+        "sib_outcome_counts",
+        (scope_key(ctx), definition_ids),
+        (versions.OUTCOMES, versions.HOUSEHOLDS),
+        compute,
+    )
 
 
 def compute_sib(ctx: ReportContext) -> SectionResult:
     selector = "maatpact.outcomes.reports.compute_sib"
-    verified = Q(status=Status.GEVERIFIEERD)
-    per_def = {
-        r["definition_id"]: r
-        for r in _outcomes_in_period(ctx)
-        .order_by()
-        .values("definition_id")
-        .annotate(
-            n=Count("pk"),
-            h=Count("household", distinct=True),
-            v=Count("pk", filter=verified),
-            hv=Count("household", distinct=True, filter=verified),
-        )
-    }
     definitions = OutcomeDefinition.objects.order_by("name")
+    definition_ids = None
     if ctx.organisation_id is not None:
-        definitions = definitions.filter(pk__in=_financier_definitions(ctx.organisation_id))
+        # Read now, not cached: the rate cards are edited on the SIB pages.
+        definition_ids = sorted(
+            set(_financier_definitions(ctx.organisation_id).values_list("definition_id", flat=True))
+        )
+        definitions = definitions.filter(pk__in=definition_ids)
+    per_def, total = outcome_counts(ctx, definition_ids)
     empty = {"n": 0, "h": 0, "v": 0, "hv": 0}
     outcome_rows = []
     for pk, name in definitions.values_list("pk", "name"):
         r = per_def.get(pk, empty)
         outcome_rows.append([label(name), value(r["n"], r["h"]), value(r["v"], r["hv"])])
-    total = _outcomes_in_period(ctx).aggregate(
-        n=Count("pk"),
-        h=Count("household", distinct=True),
-        v=Count("pk", filter=verified),
-        hv=Count("household", distinct=True, filter=verified),
-    )
     outcome_query = (
         "COUNT(*) van bereikte resultaten met ‘bereikt op’ in de periode bij huishoudens in "
         "scope, en daarvan geverifieerd, per resultaatdefinitie"

@@ -6,17 +6,13 @@ class RegionsConfig(AppConfig):
     verbose_name = "Regio's en gemeenten"
 
     def ready(self) -> None:
-        from django.db.models.signals import post_delete, post_save
+        from maatpact.common.versions import HOUSEHOLDS, REGIONS, changed_on_save
 
-        from .models import Organisation
+        from .models import Municipality, Organisation, Region
 
-        # Organisation names label cached report figures (financiers in the savings
-        # estimate); they are edited in the admin, so the signal is the writing path.
-        post_save.connect(_organisation_changed, sender=Organisation, dispatch_uid="org_v")
-        post_delete.connect(_organisation_changed, sender=Organisation, dispatch_uid="org_v_del")
-
-
-def _organisation_changed(sender, **kwargs) -> None:
-    from maatpact.common.versions import REGIONS, data_changed
-
-    data_changed(REGIONS)
+        # Names of organisations and municipalities label cached report figures, and a
+        # municipality's region decides which households are in a region's scope. They are
+        # edited in the admin, so saving them is the writing path.
+        changed_on_save(Organisation, REGIONS)
+        changed_on_save(Municipality, REGIONS, HOUSEHOLDS)
+        changed_on_save(Region, REGIONS, HOUSEHOLDS)

@@ -124,8 +124,9 @@ class ReportSection:
     ``compute(ctx)`` returns a :class:`SectionResult` with exact figures, or ``None``
     when the section has nothing to show for this context. It must run a constant
     number of aggregate queries, whatever the number of households. A section with
-    ``sources`` must depend on nothing but those sources and the context's scope and
-    period (not on the reader: the small-cell rule is applied after the cache).
+    ``sources`` must depend on nothing but those sources, the context's scope and period
+    (``selectors.scope_key``) and what its ``cache_key`` returns; not on the reader (the
+    small-cell rule is applied after the cache).
     """
 
     key: str
@@ -138,6 +139,8 @@ class ReportSection:
     # is cached per scope and period until one of them changes; every service writing them
     # calls ``versions.data_changed``. Empty: computed on every request.
     sources: tuple[str, ...] = ()
+    # Anything else a cached result depends on (e.g. today's date), added to its key.
+    cache_key: Callable[[ReportContext], Any] | None = None
 
 
 # --- Export datasets ----------------------------------------------------------------

@@ -83,9 +83,11 @@ def _section_dict(rendered: RenderedSection, exact: bool) -> dict[str, Any]:
     }
 
 
-def _scope_key(ctx: ReportContext) -> tuple:
+def scope_key(ctx: ReportContext) -> tuple:
     """Everything a cached section result depends on besides its data sources: the
-    audience, the period, and the exact households in scope (their compiled query)."""
+    audience, the period, and the exact households and municipalities in scope (their
+    compiled queries)."""
+    municipalities, params = ctx.municipalities.order_by().values("pk").query.sql_with_params()
     return (
         ctx.audience,
         ctx.date_from,
@@ -93,14 +95,18 @@ def _scope_key(ctx: ReportContext) -> tuple:
         ctx.municipality.pk if ctx.municipality else None,
         ctx.organisation_id,
         ctx.household_ids_sql(),
+        (municipalities, tuple(params)),
     )
 
 
 def compute_section(ctx: ReportContext, section: ReportSection) -> SectionResult | None:
     if section.sources:
+        key = scope_key(ctx)
+        if section.cache_key is not None:
+            key = (key, section.cache_key(ctx))
         result = versions.cached_figure(
             f"section:{section.key}",
-            _scope_key(ctx),
+            key,
             section.sources,
             lambda: section.compute(ctx),
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Case, Count, IntegerField, Value, When
 
+from maatpact.common import versions
 from maatpact.households.models import Cohort, Household
 from maatpact.regions.models import Municipality
 from maatpact.reports.context import ReportContext
@@ -220,6 +221,8 @@ register_report_section(
         "Huishoudens per gemeente, fase en status",
         compute_households,
         intro="Hoeveel huishoudens in deze periode in het programma zaten, en waar.",
+        # Status, cohort (phase), municipality and dates of households; municipality names.
+        sources=(versions.HOUSEHOLDS, versions.REGIONS),
     )
 )
 register_report_section(
@@ -229,5 +232,6 @@ register_report_section(
         "Tijd van aanmelding tot eerste hulp",
         compute_first_help,
         audiences=frozenset({"regio", "analist", "gemeente"}),
+        sources=(versions.HOUSEHOLDS,),  # registration and start dates
     )
 )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Avg, Count, Sum
 
+from maatpact.common import versions
 from maatpact.obstacles.models import Obstacle
 from maatpact.reports.context import ReportContext
 from maatpact.reports.registry import (
@@ -125,5 +126,8 @@ register_report_section(
         "Knelpunten naar soort, wet en organisatie",
         compute_obstacles,
         audiences=frozenset({"regio", "analist", "gemeente"}),
+        # Obstacles and law names (OBSTACLES); organisation names and the municipalities
+        # in scope (REGIONS).
+        sources=(versions.OBSTACLES, versions.REGIONS),
     )
 )
