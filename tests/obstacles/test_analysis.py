@@ -114,3 +114,20 @@ def test_days_to_breakthrough_count_local_calendar_days(coordinator, household, 
         coordinator, obstacle, what="x", broken_by="y", on=date(2026, 10, 3), now=at(2026, 10, 3)
     )
     assert selectors.analysis(analyst)["durations"] == [2]
+
+
+def test_cached_analysis_follows_every_write(register, analyst, coordinator, household):
+    """Cached per scope and data version: a new obstacle or breakthrough shows at once."""
+    before = selectors.analysis(analyst)["totals"]
+    assert selectors.analysis(analyst)["totals"] == before  # served from the cache
+    obstacle = raise_obstacle(coordinator, household, now=at(2026, 11, 2))
+    after_raise = selectors.analysis(analyst)["totals"]
+    assert (after_raise["n"], after_raise["open"]) == (before["n"] + 1, before["open"] + 1)
+    services.record_breakthrough(
+        coordinator, obstacle, what="x", broken_by="y", on=date(2026, 11, 9), now=at(2026, 11, 9)
+    )
+    assert selectors.analysis(analyst)["totals"]["broken"] == before["broken"] + 1
+    law = Law.objects.get(code="zvw")
+    law.name = "Zorgverzekeringswet (hernoemd)"
+    law.save()
+    assert "Zorgverzekeringswet (hernoemd)" in dict(selectors.analysis(analyst)["by_law"])

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from maatpact.accounts import policies
 from maatpact.accounts.models import User
+from maatpact.common import versions
 from maatpact.common.money import ZERO
 
 from .models import Breakthrough, EscalationLevel, EscalationStep, Obstacle, StructuralProposal
@@ -261,9 +262,23 @@ def _bucket_label(low: int, high: int | None) -> str:
 def analysis(user: User) -> dict[str, Any]:
     """Aggregates only: by type, law, financier, municipality, month; time to breakthrough.
 
-    A fixed number of queries whatever the size of the register.
+    A fixed number of queries whatever the size of the register. At national scale the
+    aggregates take most of a second, so the result is cached under the exact scope (the
+    compiled query of the obstacles the user may analyse) and the versions of what it
+    reads: every obstacle service and every save of a law, level, organisation or
+    municipality records a change (``common.versions``), so it is never stale.
     """
     qs = policies.analysable_obstacles(user)
+    sql, params = qs.order_by().values("pk").query.sql_with_params()
+    return versions.cached_figure(
+        "obstacle_analysis",
+        (sql, tuple(params)),
+        (versions.OBSTACLES, versions.REGIONS),
+        lambda: _analysis(qs),
+    )
+
+
+def _analysis(qs: QuerySet[Obstacle]) -> dict[str, Any]:
     by_type_raw = dict(qs.values_list("type").annotate(n=Count("pk")).values_list("type", "n"))
     by_type = [(label, by_type_raw.get(value, 0)) for value, label in Obstacle.Type.choices]
     by_law = list(qs.values("law__name").annotate(n=Count("pk")).order_by("-n", "law__name"))
