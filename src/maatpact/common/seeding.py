@@ -187,8 +187,9 @@ def bulk_load(*models: Any) -> Iterator[None]:
         )
         indexes = cursor.fetchall()
         quote = connection.ops.quote_name
-        # Foreign keys first: a unique constraint may be what another table's key uses.
-        for table, name, _definition, _kind in sorted(constraints, key=lambda c: c[3]):
+        # Foreign keys ('f') before unique constraints ('u'), as ordered by the query: a
+        # unique constraint may be what another table's key uses. Re-created in reverse.
+        for table, name, _definition, _kind in constraints:
             cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {quote(name)}")
         for name, _definition in indexes:
             cursor.execute(f"DROP INDEX {name}")
@@ -196,6 +197,6 @@ def bulk_load(*models: Any) -> Iterator[None]:
     with connection.cursor() as cursor:
         for _name, definition in indexes:
             cursor.execute(definition)
-        for table, name, definition, _kind in sorted(constraints, key=lambda c: c[3], reverse=True):
+        for table, name, definition, _kind in reversed(constraints):
             cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {quote(name)} {definition}")
         cursor.execute("SET CONSTRAINTS ALL DEFERRED")

@@ -18,6 +18,7 @@ from maatpact.accounts import policies
 from maatpact.accounts.models import User
 from maatpact.common import versions
 from maatpact.common.money import ZERO
+from maatpact.common.sql import ids_sql
 
 from .models import Breakthrough, EscalationLevel, EscalationStep, Obstacle, StructuralProposal
 
@@ -269,10 +270,9 @@ def analysis(user: User) -> dict[str, Any]:
     municipality records a change (``common.versions``), so it is never stale.
     """
     qs = policies.analysable_obstacles(user)
-    sql, params = qs.order_by().values("pk").query.sql_with_params()
     return versions.cached_figure(
         "obstacle_analysis",
-        (sql, tuple(params)),
+        ids_sql(qs),
         (versions.OBSTACLES, versions.REGIONS),
         lambda: _analysis(qs),
     )

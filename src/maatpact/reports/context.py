@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import QuerySet
 
 from maatpact.accounts import policies
+from maatpact.common.sql import ids_sql
 
 if TYPE_CHECKING:
     from maatpact.accounts.models import User
@@ -37,8 +38,7 @@ class ReportContext:
 
     def household_ids_sql(self) -> tuple[str, tuple]:
         """SQL (with params) selecting the ids of the households in scope, for raw SQL."""
-        sql, params = self.households.order_by().values("pk").query.sql_with_params()
-        return sql, tuple(params)
+        return ids_sql(self.households)
 
 
 def build_context(

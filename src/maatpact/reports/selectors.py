@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from maatpact.common import versions
+from maatpact.common.sql import ids_sql
 
 from .context import ReportContext
 from .db import report_session
@@ -87,7 +88,6 @@ def scope_key(ctx: ReportContext) -> tuple:
     """Everything a cached section result depends on besides its data sources: the
     audience, the period, and the exact households and municipalities in scope (their
     compiled queries)."""
-    municipalities, params = ctx.municipalities.order_by().values("pk").query.sql_with_params()
     return (
         ctx.audience,
         ctx.date_from,
@@ -95,7 +95,7 @@ def scope_key(ctx: ReportContext) -> tuple:
         ctx.municipality.pk if ctx.municipality else None,
         ctx.organisation_id,
         ctx.household_ids_sql(),
-        (municipalities, tuple(params)),
+        ids_sql(ctx.municipalities),
     )
 
 

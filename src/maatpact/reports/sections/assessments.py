@@ -10,6 +10,7 @@ from django.db.models.functions import TruncQuarter
 
 from maatpact.assessments.models import Assessment, Domain
 from maatpact.common import versions
+from maatpact.common.sql import ids_sql
 from maatpact.reports.context import ReportContext
 from maatpact.reports.registry import (
     Chart,
@@ -119,7 +120,7 @@ def zrm_change_rows(ctx: ReportContext, *, reference: bool = False) -> list[tupl
 
     ``reference=True`` computes them from the assessments themselves, without the summary.
     """
-    scope_sql, params = in_period(ctx).order_by().values("pk").query.sql_with_params()
+    scope_sql, params = ids_sql(in_period(ctx))
     with connection.cursor() as cursor:
         if reference:
             cursor.execute(ZRM_REFERENCE_SQL.format(scope=scope_sql), [ctx.date_to, *params])

@@ -14,6 +14,7 @@ from django.db import connection
 
 from maatpact.common import versions
 from maatpact.common.money import round_money
+from maatpact.common.sql import ids_sql
 from maatpact.regions.models import Organisation
 from maatpact.reports.context import ReportContext
 from maatpact.reports.registry import (
@@ -98,7 +99,7 @@ def _named(sql: str, scope_params: tuple, extra: dict) -> tuple[str, list]:
 
 def system_cost_rows(ctx: ReportContext) -> tuple[list[tuple], tuple[int, int]]:
     """(per financier: id, households, before €, during €), (population, during days)."""
-    scope, scope_params = in_period(ctx).order_by().values("pk").query.sql_with_params()
+    scope, scope_params = ids_sql(in_period(ctx))
     extra = {"from": ctx.date_from, "to": ctx.date_to, "org": ctx.organisation_id}
     with connection.cursor() as cursor:
         sql, params = _named(
