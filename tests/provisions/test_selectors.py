@@ -109,10 +109,10 @@ def test_before_and_during_the_programme(household, orgs):
         orgs["woco"].pk: Decimal("250.00"),
     }
     assert result.during_days == 184  # 1 Jul - 31 Dec
-    # 3000 * 365 / 184 = 5951.086.. ; 250 * 365 / 184 = 495.923..
+    # 1 Jul - 31 Dec is 6 household-months: per year = during * 12 / 6
     assert result.during_per_year == {
-        orgs["gemeente"].pk: Decimal("5951.09"),
-        orgs["woco"].pk: Decimal("495.92"),
+        orgs["gemeente"].pk: Decimal("6000.00"),
+        orgs["woco"].pk: Decimal("500.00"),
     }
     assert selectors.annual_cost_by_financier(household, date(2025, 6, 30)) == {
         orgs["gemeente"].pk: Decimal("12000.00")
@@ -139,3 +139,59 @@ def test_organisations_overview_lists_financiers_and_providers(household, orgs):
     assert by_name[orgs["zvk"].name].as_financier == Decimal("1200.00")
     assert by_name[provider.name].as_provider == Decimal("1200.00")
     assert by_name[provider.name].role_label == "aanbieder"
+
+
+# --- Defect 7: the last day (ends_on) is costed, everywhere ---------------------------
+
+
+def test_one_day_provision_costs_one_day(household, orgs):
+    # start = end: one day of a 31-day month, 310 / 31 = 10.00
+    provision(household, orgs["gemeente"], "310.00", date(2025, 7, 14), date(2025, 7, 14))
+    assert selectors.system_cost(household, date(2025, 7, 14), date(2025, 7, 15)) == {
+        orgs["gemeente"].pk: Decimal("10.00")
+    }
+    assert selectors.system_cost(household, date(2025, 7, 15), date(2025, 8, 1)) == {}
+    assert selectors.system_cost(household, date(2025, 7, 1), date(2025, 7, 14)) == {}
+
+
+def test_last_day_is_costed_at_month_and_period_boundaries(household, orgs):
+    # Ends on the last day of February 2024 (a leap year): all of February, 29 of 29 days.
+    provision(household, orgs["gemeente"], "290.00", date(2024, 2, 1), date(2024, 2, 29))
+    # Starts inside the period and stops inside it: 10 - 20 March = 11 of 31 days.
+    provision(household, orgs["zvk"], "310.00", date(2024, 3, 10), date(2024, 3, 20))
+    assert selectors.system_cost(household, date(2024, 1, 1), date(2025, 1, 1)) == {
+        orgs["gemeente"].pk: Decimal("290.00"),
+        orgs["zvk"].pk: Decimal("110.00"),
+    }
+    # A period ending on the provision's last day still covers it (period [.., 21 Mar)).
+    assert selectors.system_cost(household, date(2024, 3, 20), date(2024, 3, 21)) == {
+        orgs["zvk"].pk: Decimal("10.00")
+    }
+    # The leap day alone: 1/29 of 290.
+    assert selectors.system_cost(household, date(2024, 2, 29), date(2024, 3, 1)) == {
+        orgs["gemeente"].pk: Decimal("10.00")
+    }
+
+
+def test_the_twelve_months_up_to_a_date_in_leap_years():
+    # 12 months up to and including 28 Feb 2024 start on 1 Mar 2023 (365 days) ...
+    assert selectors.year_before(date(2024, 2, 28)) == (date(2023, 3, 1), date(2024, 2, 29))
+    # ... and up to 29 Feb 2024 too (366 days, the leap day included).
+    assert selectors.year_before(date(2024, 2, 29)) == (date(2023, 3, 1), date(2024, 3, 1))
+    assert selectors.year_before(date(2025, 2, 28)) == (date(2024, 3, 1), date(2025, 3, 1))
+    assert selectors.year_before(date(2025, 6, 30)) == (date(2024, 7, 1), date(2025, 7, 1))
+
+
+def test_provision_stopping_on_the_day_before_entry_is_all_before(household, orgs):
+    Household.objects.filter(pk=household.pk).update(
+        started_on=date(2024, 3, 1), status="actief", registered_on=date(2024, 2, 1)
+    )
+    household.refresh_from_db()
+    provision(household, orgs["gemeente"], "290.00", date(2023, 3, 1), date(2024, 2, 29))
+    provision(household, orgs["zvk"], "310.00", date(2024, 3, 1), date(2024, 3, 1))
+    result = selectors.cost_before_and_during(household, date(2024, 3, 31))
+    # Before = 1 Mar 2023 - 29 Feb 2024: 12 full months.
+    assert result.before == {orgs["gemeente"].pk: Decimal("3480.00")}
+    # During = March 2024 (one month): the one-day provision on entry day, 1/31 of 310.
+    assert result.during == {orgs["zvk"].pk: Decimal("10.00")}
+    assert result.during_per_year == {orgs["zvk"].pk: Decimal("120.00")}

@@ -138,9 +138,9 @@ def test_api_create_list_and_cost(household, coordinator, zvk):
     )
     url = f"/api/v1/system-cost/{household.number}/?on=2025-03-31"
     cost = api(coordinator).get(url).json()
-    # entry 1 Jan 2025: 12 full months before; Jan-Mar (90 days) during; 300 * 365 / 90
+    # entry 1 Jan 2025: 12 full months before; Jan-Mar (3 months) during; 300 * 12 / 3
     assert cost["by_financier"] == [
-        {"financier": zvk.pk, "before": "1200.00", "during": "300.00", "during_per_year": "1216.67"}
+        {"financier": zvk.pk, "before": "1200.00", "during": "300.00", "during_per_year": "1200.00"}
     ]
     bad = api(coordinator).get(f"/api/v1/system-cost/{household.number}/?on=gisteren")
     assert bad.status_code == 400 and "on" in bad.json()

@@ -37,23 +37,21 @@ class PrefillLine:
 def current_provision_lines(household: Household, on: date | None = None) -> list[PrefillLine]:
     """The household's current provisions as yearly costs: the *muddling on* scenario.
 
-    One query over ``provisions.Provision``: running provisions count twelve months,
-    one-off costs of the last year count once.
+    One query over ``provisions.Provision``: provisions running on ``on`` (today; a
+    provision's last day counts as running) count twelve months, one-off costs of the 12
+    months up to and including ``on`` (``provisions.selectors.year_before``) count once.
     """
     from maatpact.provisions.models import Provision
+    from maatpact.provisions.selectors import year_before
 
     today = on or timezone.localdate()
-    year_ago = (
-        today.replace(year=today.year - 1)
-        if not (today.month == 2 and today.day == 29)
-        else date(today.year - 1, 2, 28)
-    )
+    year_start, _ = year_before(today)
     rows = (
         Provision.objects.filter(household=household, starts_on__lte=today)
         .filter(
             Q(cost_kind=Provision.CostKind.MAANDELIJKS)
             & (Q(ends_on__isnull=True) | Q(ends_on__gte=today))
-            | Q(cost_kind=Provision.CostKind.EENMALIG, starts_on__gt=year_ago)
+            | Q(cost_kind=Provision.CostKind.EENMALIG, starts_on__gte=year_start)
         )
         .select_related("law", "financier")
         .order_by("law__name", "starts_on", "pk")

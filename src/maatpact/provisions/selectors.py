@@ -1,17 +1,14 @@
 """Reads on provisions, above all the **system cost** of a household.
 
-Method (also in docs/plan-and-assessment.md):
+The costing rule lives in :mod:`.costing` (one rule for every figure; also in
+docs/reports.md): a provision's ``ends_on`` is its last day and is costed; a monthly
+amount is spread over the days of each calendar month; a one-off amount counts on its
+start date. Periods passed to these functions are half-open, ``[start, end)``.
 
-* A period is half-open: ``[start, end)``; a provision's ``ends_on`` is its last day
-  (inclusive), an open end runs on.
-* A monthly amount is spread over each calendar month pro rata by days: a provision that
-  covers ``d`` days of a month with ``n`` days costs ``amount * d / n`` in that month. A full
-  month therefore costs exactly the monthly amount, whatever its length.
-* A one-off amount counts in full on its start date, if that date lies in the period.
 * Overlapping provisions are all counted: each is a separate form of support, even from
   the same financier.
-* Sums are exact ``Decimal`` arithmetic and rounded once, per financier, to whole cents
-  (half up) at the end; totals are the sum of the rounded parts.
+* Sums are exact and rounded once, per household and financier, to whole cents (half up)
+  at the end; totals are the sum of the rounded parts.
 
 Use :func:`system_cost` for one household, :func:`system_cost_many` for many (one query),
 :func:`annual_cost_by_financier` for the 12 months up to a date and
@@ -20,7 +17,6 @@ Use :func:`system_cost` for one household, :func:`system_cost_many` for many (on
 
 from __future__ import annotations
 
-import calendar
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -31,37 +27,31 @@ from django.db.models import Q, QuerySet
 
 from maatpact.accounts import policies
 from maatpact.accounts.models import User
-from maatpact.common.money import ZERO, round_money
+from maatpact.common.money import ZERO
 from maatpact.households.models import Household
 
+from . import costing
 from .models import Provision
 
 MONTHLY = Provision.CostKind.MAANDELIJKS
 ONE_OFF = Provision.CostKind.EENMALIG
 
 
-def _next_month(day: date) -> date:
-    return date(day.year + (day.month == 12), day.month % 12 + 1, 1)
+def provision_units(provision: Provision, start: date, end: date) -> int:
+    """Exact cost of one provision within ``[start, end)``, in cent-units (see costing)."""
+    return costing.provision_units(
+        provision.cost_kind,
+        provision.amount,
+        provision.starts_on,
+        provision.ends_on,
+        start,
+        end,
+    )
 
 
 def provision_cost(provision: Provision, start: date, end: date) -> Decimal:
-    """Exact (unrounded) cost of one provision within ``[start, end)``."""
-    if provision.cost_kind == ONE_OFF:
-        return provision.amount if start <= provision.starts_on < end else Decimal(0)
-    first = max(start, provision.starts_on)
-    stop = end if provision.ends_on is None else min(end, provision.ends_on + timedelta(days=1))
-    total = Decimal(0)
-    day = first
-    while day < stop:
-        month_end = _next_month(day)
-        covered = (min(stop, month_end) - day).days
-        days_in_month = calendar.monthrange(day.year, day.month)[1]
-        if covered == days_in_month:
-            total += provision.amount
-        else:
-            total += provision.amount * covered / days_in_month
-        day = month_end
-    return total
+    """Cost of one provision within ``[start, end)``, rounded half up to the cent."""
+    return costing.to_euros(provision_units(provision, start, end))
 
 
 def _overlapping(start: date, end: date) -> Q:
@@ -71,12 +61,12 @@ def _overlapping(start: date, end: date) -> Q:
 def _sum_by_financier(
     provisions: Iterable[Provision], start: date, end: date
 ) -> dict[int, Decimal]:
-    exact: dict[int, Decimal] = defaultdict(Decimal)
+    exact: dict[int, int] = defaultdict(int)
     for provision in provisions:
-        cost = provision_cost(provision, start, end)
-        if cost:
-            exact[provision.financier_id] += cost
-    return {financier: round_money(value) for financier, value in exact.items()}
+        units = provision_units(provision, start, end)
+        if units:
+            exact[provision.financier_id] += units
+    return {financier: costing.to_euros(units) for financier, units in exact.items()}
 
 
 def system_cost(household: Household | int, start: date, end: date) -> dict[int, Decimal]:
@@ -113,11 +103,7 @@ def total(costs: dict[int, Decimal]) -> Decimal:
 def year_before(on: date) -> tuple[date, date]:
     """The 12 months up to and including ``on``, as ``[start, end)``."""
     end = on + timedelta(days=1)
-    try:
-        start = end.replace(year=end.year - 1)
-    except ValueError:  # 29 February
-        start = end.replace(year=end.year - 1, day=28)
-    return start, end
+    return costing.year_back(end), end
 
 
 def annual_cost_by_financier(household: Household | int, on: date) -> dict[int, Decimal]:
@@ -145,13 +131,18 @@ def programme_entry(household: Household) -> date:
 
 @dataclass
 class BeforeDuring:
-    """System cost per financier in the 12 months before entry and during the programme."""
+    """System cost per financier in the 12 months before entry and during the programme.
+
+    ``during_month_units`` is the time in the programme in month units (see costing);
+    ``during_per_year`` is "during" scaled to 12 household-months, so both compare.
+    """
 
     entry: date
     before: dict[int, Decimal]
     during: dict[int, Decimal]
     during_days: int
     during_per_year: dict[int, Decimal] = field(default_factory=dict)
+    during_month_units: int = 0
 
     @property
     def before_total(self) -> Decimal:
@@ -166,17 +157,29 @@ class BeforeDuring:
         return total(self.during_per_year)
 
 
+def before_window(entry: date) -> tuple[date, date]:
+    """The 12 months before entry, ``[same date a year earlier, entry)``."""
+    return costing.year_back(entry), entry
+
+
+def during_window(
+    entry: date, first: date, last: date, closed_on: date | None
+) -> tuple[date, date]:
+    """``[max(entry, first), min(last, closed_on) + 1 day)``; empty when that is negative."""
+    start = max(entry, first)
+    stop = (min(last, closed_on) if closed_on else last) + timedelta(days=1)
+    return start, max(start, stop)
+
+
 def cost_before_and_during(
     household: Household, on: date, provisions: list[Provision] | None = None
 ) -> BeforeDuring:
     """Before = the 12 months before entry; during = from entry up to and including ``on``
-    (or the closing date). ``during_per_year`` scales "during" to 365 days, so both compare.
-    Pass already-loaded ``provisions`` to avoid a query.
+    (or the closing date). Pass already-loaded ``provisions`` to avoid a query.
     """
     entry = programme_entry(household)
-    before_start, _ = year_before(entry - timedelta(days=1))
-    last = min(on, household.closed_on) if household.closed_on else on
-    during_end = max(entry, last + timedelta(days=1))
+    before_start, _ = before_window(entry)
+    _, during_end = during_window(entry, entry, on, household.closed_on)
     rows = (
         provisions
         if provisions is not None
@@ -188,13 +191,11 @@ def cost_before_and_during(
     )
     before = _sum_by_financier(rows, before_start, entry)
     during = _sum_by_financier(rows, entry, during_end)
-    days = (during_end - entry).days
-    per_year = (
-        {f: round_money(v * Decimal(365) / Decimal(days)) for f, v in during.items()}
-        if days
-        else {}
+    span = costing.month_units(entry, during_end)
+    per_year = {f: costing.per_year(v, span) for f, v in during.items()} if span else {}
+    return BeforeDuring(
+        entry, before, during, (during_end - entry).days, per_year, during_month_units=span
     )
-    return BeforeDuring(entry, before, during, days, per_year)
 
 
 @dataclass
@@ -225,10 +226,10 @@ def organisations_overview(provisions: list[Provision], on: date) -> list[Organi
     """
     start, end = year_before(on)
     rows: dict[int, OrganisationRow] = {}
-    exact_fin: dict[int, Decimal] = defaultdict(Decimal)
-    exact_prov: dict[int, Decimal] = defaultdict(Decimal)
+    exact_fin: dict[int, int] = defaultdict(int)
+    exact_prov: dict[int, int] = defaultdict(int)
     for p in provisions:
-        cost = provision_cost(p, start, end)
+        cost = provision_units(p, start, end)
         running = (
             p.starts_on <= on and (p.ends_on is None or p.ends_on >= on) and p.cost_kind == MONTHLY
         )
@@ -247,8 +248,8 @@ def organisations_overview(provisions: list[Provision], on: date) -> list[Organi
         if p.provider_id:
             exact_prov[p.provider_id] += cost
     for org_id, row in rows.items():
-        row.as_financier = round_money(exact_fin.get(org_id, ZERO))
-        row.as_provider = round_money(exact_prov.get(org_id, ZERO))
+        row.as_financier = costing.to_euros(exact_fin.get(org_id, 0))
+        row.as_provider = costing.to_euros(exact_prov.get(org_id, 0))
     return sorted(
         rows.values(), key=lambda r: (-r.as_financier, -r.as_provider, r.organisation.name)
     )
