@@ -196,6 +196,20 @@ X_FRAME_OPTIONS = "DENY"
 MAATPACT_REQUIRE_2FA = env_bool("MAATPACT_REQUIRE_2FA", not DEMO_MODE)
 OTP_TOTP_ISSUER = "Maatpact Hart van Brabant"
 
+# Audit trail (docs/security.md, "Audit trail"): record hashes are HMACs under keys the
+# database does not hold; anchors of all chain heads are written, signed, to files
+# outside the database by `maatpact audit-anchor` every ANCHOR_MINUTES.
+MAATPACT_AUDIT = {
+    # "id:secret" pairs ("2:...,1:..."), and/or a file with one "id:secret" per line.
+    "KEYS": os.environ.get("MAATPACT_AUDIT_KEYS", ""),
+    "KEY_FILE": os.environ.get("MAATPACT_AUDIT_KEY_FILE", ""),
+    # The key new records are written with; default the highest id.
+    "KEY_ID": int(os.environ.get("MAATPACT_AUDIT_KEY_ID", "0")) or None,
+    # Append-only directory for the anchor files (empty: no anchors).
+    "ANCHOR_DIR": os.environ.get("MAATPACT_AUDIT_ANCHOR_DIR", str(VAR_DIR / "audit-anchors")),
+    "ANCHOR_MINUTES": int(os.environ.get("MAATPACT_AUDIT_ANCHOR_MINUTES", "60")),
+}
+
 # Lockout after repeated failed logins (django-axes), per username and IP address.
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))

@@ -16,6 +16,14 @@ if DEMO_MODE:
 
     raise ImproperlyConfigured("De productie-instellingen gaan niet samen met MAATPACT_DEMO.")
 
+if not (MAATPACT_AUDIT["KEYS"] or MAATPACT_AUDIT["KEY_FILE"]):  # noqa: F405
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        "Zet MAATPACT_AUDIT_KEYS of MAATPACT_AUDIT_KEY_FILE: de audittrail heeft een "
+        "sleutel nodig die niet in de database staat (docs/security.md)."
+    )
+
 DEBUG = False
 MAATPACT_REQUIRE_2FA = True
 AXES_ENABLED = True

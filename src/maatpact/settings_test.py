@@ -17,3 +17,12 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MIDDLEWARE = list(MIDDLEWARE)
 MAATPACT_REQUIRE_2FA = False
 AXES_ENABLED = False
+# A fixed audit key (tests exercise the keyed recipe); no anchor directory: tests that
+# anchor point MAATPACT_AUDIT["ANCHOR_DIR"] at their own tmp_path.
+MAATPACT_AUDIT = {
+    "KEYS": "1:test-only-audit-key-not-secret-0123456789",
+    "KEY_FILE": "",
+    "KEY_ID": None,
+    "ANCHOR_DIR": "",
+    "ANCHOR_MINUTES": 60,
+}

@@ -37,6 +37,7 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path):
         SECRET_KEY="p" + "-".join(["Zq8#kL2$vN9@wX4!mR7&tY1"] * 3),
         ALLOWED_HOSTS="maatpact.example.nl",
         MAATPACT_VAR_DIR=str(tmp_path),
+        MAATPACT_AUDIT_KEYS="1:" + "k" * 43,
     )
     result = subprocess.run(
         [sys.executable, "-m", "django", "check", "--deploy", "--fail-level", "WARNING"],
@@ -63,6 +64,30 @@ def test_production_settings_refuse_demo_mode(tmp_path):
     )
     assert result.returncode != 0
     assert "MAATPACT_DEMO" in result.stderr
+
+
+def test_production_settings_refuse_to_start_without_an_audit_key(tmp_path):
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"MAATPACT_DEMO", "DEBUG", "MAATPACT_AUDIT_KEYS", "MAATPACT_AUDIT_KEY_FILE"}
+    }
+    env.update(
+        DJANGO_SETTINGS_MODULE="maatpact.settings_production",
+        PYTHONPATH=str(ROOT / "src"),
+        SECRET_KEY="p" * 60,
+        MAATPACT_VAR_DIR=str(tmp_path),
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "django", "check"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
+    )
+    assert result.returncode != 0
+    assert "MAATPACT_AUDIT_KEYS" in result.stderr
 
 
 def test_argon2_is_the_default_hasher_outside_tests():

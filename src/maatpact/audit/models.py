@@ -4,6 +4,10 @@ Records carry who, when, which object, which action and which request, never the
 personal values. Each household has its own chain (so unrelated requests do not queue
 on one lock); a chain head row stores the last sequence number and hash, so removing
 the newest record is detected as well as changing or removing any earlier one.
+
+A record's hash is an HMAC under the key ``key_id`` (``audit.keys``), which the database
+does not hold; key id 0 marks records written before keys existed (plain SHA-256),
+trusted only up to the first anchor outside the database (``audit.anchors``).
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from django.db import models
 
 
 class AuditChain(models.Model):
-    key = models.CharField(max_length=40, primary_key=True)  # "hh:<id>" or "global"
+    key = models.CharField(max_length=40, primary_key=True)  # "hh:<id>", "user:<id>", "global"
     last_seq = models.PositiveBigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, default="")
 
@@ -26,6 +30,11 @@ class AuditEvent(models.Model):
         DELETE = "delete", "Verwijderd"
         EXPORT = "export", "Geëxporteerd"
         ANONYMISE = "anonymise", "Geanonimiseerd"
+        # API tokens (security.ApiToken): issued, used, revoked, or an attempt refused.
+        ISSUE = "issue", "Uitgegeven"
+        USE = "use", "Gebruikt"
+        REVOKE = "revoke", "Ingetrokken"
+        REFUSE = "refuse", "Geweigerd"
 
     chain = models.CharField(max_length=40)
     seq = models.PositiveBigIntegerField()
@@ -47,6 +56,7 @@ class AuditEvent(models.Model):
     detail = models.CharField(max_length=200, blank=True)  # field names only, never values
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
+    key_id = models.PositiveSmallIntegerField(default=0)  # 0: legacy, unkeyed SHA-256
 
     class Meta:
         verbose_name = "auditregel"

@@ -9,6 +9,7 @@ from typing import Any
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transaction
 from django.utils import timezone
 
+from .keys import LEGACY_KEY_ID, keyring
 from .middleware import current_request_id
 from .models import AuditChain, AuditEvent
 
@@ -19,7 +20,23 @@ def chain_key(household_id: int | None) -> str:
     return f"hh:{household_id}" if household_id else "global"
 
 
+def user_chain_key(user_id: int) -> str:
+    """The chain of one account's own events (API tokens), so they queue on no shared lock."""
+    return f"user:{user_id}"
+
+
 def compute_hash(event: AuditEvent) -> str:
+    """The record's hash: an HMAC under key ``event.key_id``; plain SHA-256 for legacy 0.
+
+    Raises ``keys.UnknownKey`` when the key id is not in the key ring.
+    """
+    message = _message(event)
+    if event.key_id == LEGACY_KEY_ID:
+        return hashlib.sha256(message).hexdigest()
+    return keyring().mac(event.key_id, message + f"\x1f{event.key_id}".encode())
+
+
+def _message(event: AuditEvent) -> bytes:
     parts = [
         event.chain,
         str(event.seq),
@@ -34,7 +51,7 @@ def compute_hash(event: AuditEvent) -> str:
         event.detail,
         event.prev_hash,
     ]
-    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+    return "\x1f".join(parts).encode()
 
 
 def _describe(obj: Any) -> tuple[str, str]:
@@ -52,14 +69,16 @@ def record(
     *,
     household_id: int | None = None,
     detail: str = "",
+    chain: str | None = None,
 ) -> AuditEvent:
     """Append one record to the household's chain (locked briefly while appending).
 
     ``obj`` is a model instance or a ``(type, id)`` tuple. ``detail`` may name fields,
-    never their values.
+    never their values. ``chain`` overrides the chain (e.g. :func:`user_chain_key`).
     """
     object_type, object_id = _describe(obj)
-    key = chain_key(household_id)
+    key = chain or chain_key(household_id)
+    key_id = keyring().current_id
     with transaction.atomic():
         head = _locked_head(key)
         event = AuditEvent(
@@ -75,6 +94,7 @@ def record(
             request_id=current_request_id(),
             detail=detail[:200],
             prev_hash=head.last_hash,
+            key_id=key_id,
         )
         event.hash = compute_hash(event)
         _append(event)
@@ -152,6 +172,7 @@ def record_many(
     keys = [chain_key(i) for i in ids]
     now = timezone.now()
     request_id = current_request_id()
+    key_id = keyring().current_id
     with transaction.atomic():
         heads = _locked_heads(keys)
         events = []
@@ -170,6 +191,7 @@ def record_many(
                 request_id=request_id,
                 detail=detail[:200],
                 prev_hash=head.last_hash,
+                key_id=key_id,
             )
             event.hash = compute_hash(event)
             head.last_seq, head.last_hash = event.seq, event.hash
