@@ -2,7 +2,7 @@ import pytest
 from django.core.cache import cache
 
 from maatpact.accounts.models import Role
-from tests import factories
+from tests import clock, factories
 
 
 @pytest.fixture(autouse=True)
@@ -12,6 +12,14 @@ def _empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(params=clock.BOUNDARIES, ids=str)
+def boundary(request):
+    """The clock frozen at each moment of ``tests.clock.BOUNDARIES``; list it before the
+    fixtures that create data, so their rows are made at the frozen moment too."""
+    with clock.frozen(request.param.moment):
+        yield request.param
 
 
 @pytest.fixture

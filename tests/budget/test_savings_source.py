@@ -12,16 +12,16 @@ from django.utils import timezone
 from maatpact.budget import services
 from maatpact.budget.models import Spend
 from maatpact.budget.selectors import spends_for_savings
+from maatpact.common import dates
 from maatpact.households.models import Household
 from maatpact.outcomes import savings
 from maatpact.outcomes.selectors import savings_report
 from tests.budget.helpers import fund_for, goal_for, request
 
 
-@pytest.fixture
-def spends(household, coordinator, team_lead):
+def make_spends(household, coordinator, team_lead):
     fund_for("Tilburg", "10000.00")
-    started = timezone.localdate() - timedelta(days=200)
+    started = dates.days_ago(200)
     Household.objects.filter(pk=household.pk).update(
         status="actief", registered_on=started - timedelta(days=30), started_on=started
     )
@@ -35,9 +35,16 @@ def spends(household, coordinator, team_lead):
     services.mark_paid(team_lead, made["kept"])
     services.reverse_spend(team_lead, made["partly"], "50.00", "Deels terug")
     services.reverse_spend(team_lead, made["gone"], "150.00", "Helemaal terug")
-    # Approved 100 days after the start (the estimate counts spends before today).
-    Spend.objects.exclude(decided_at=None).update(decided_at=timezone.now() - timedelta(days=100))
+    # Approved 100 local days after the start (the estimate counts spends before today),
+    # at the clock time of now: late in the evening when the test runs then.
+    decided = dates.local_moment(dates.days_ago(100), timezone.localtime(timezone.now()).time())
+    Spend.objects.exclude(decided_at=None).update(decided_at=decided)
     return made
+
+
+@pytest.fixture
+def spends(household, coordinator, team_lead):
+    return make_spends(household, coordinator, team_lead)
 
 
 def test_source_is_registered_by_the_budget_app():
@@ -46,7 +53,7 @@ def test_source_is_registered_by_the_budget_app():
 
 def test_granted_spends_net_of_reversals(spends, household):
     rows = sorted(spends_for_savings([household.pk]), key=lambda r: r[2])
-    on = timezone.localtime(timezone.now() - timedelta(days=100)).date()
+    on = dates.days_ago(100)
     assert rows == [(household.pk, on, Decimal("150.00")), (household.pk, on, Decimal("300.00"))]
     assert all(isinstance(r[1], date) for r in rows)
     # Other households' spends are left out; no ids, no rows.
@@ -56,6 +63,22 @@ def test_granted_spends_net_of_reversals(spends, household):
 
 
 def test_spends_appear_as_financier_in_the_savings_estimate(spends, household):
+    _assert_discounted_over_100_days()
+
+
+def test_the_savings_estimate_counts_local_days_at_every_hour(
+    boundary, household, coordinator, team_lead
+):
+    """At 23:30 in winter the spend of 100 days ago was made on a summer day; around
+    midnight the UTC day is yesterday; on the change days an hour is missing or doubled."""
+    make_spends(household, coordinator, team_lead)
+    assert {r[1] for r in spends_for_savings([household.pk])} == {
+        boundary.day - timedelta(days=100)
+    }
+    _assert_discounted_over_100_days()
+
+
+def _assert_discounted_over_100_days():
     report = savings_report()
     row = next(r for r in report.accounting if r.name == savings.SPEND_FINANCIER)
     # Spent in the programme 100 days after the start, discounted to the start.

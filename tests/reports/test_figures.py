@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter
-from datetime import timedelta
-from decimal import Decimal
+from datetime import date, timedelta
 
 import numpy as np
 import pytest
@@ -18,6 +17,7 @@ from maatpact.reports.context import build_context
 from maatpact.reports.sections.assessments import t975
 from maatpact.reports.selectors import build_report
 
+from . import reference
 from .conftest import PERIOD
 
 T_TABLE = {5: 2.571, 6: 2.447, 7: 2.365, 8: 2.306}  # from a printed t-table
@@ -155,48 +155,22 @@ def test_obstacles_by_type(report):
     assert {r[0].value: r[1].value for r in table.rows} == dict(expected)
 
 
-def _cost_in_window(p: Provision, first, last) -> Decimal:
-    if p.cost_kind == "eenmalig":
-        return p.amount if first <= p.starts_on <= last else Decimal(0)
-    total = Decimal(0)
-    day = max(p.starts_on, first)
-    stop = min(p.ends_on or last, last)
-    while day <= stop:
-        total += p.amount * 12 / Decimal(365)
-        day += timedelta(days=1)
-    return total
-
-
 def test_system_cost_before_and_during_per_financier(report, report_data):
+    """Against the day-by-day plain-Python reference (tests/reports/reference.py)."""
     start, end = PERIOD
-    population = [
-        h
-        for h in Household.objects.all()
-        if h.started_on and h.started_on <= end and (h.closed_on is None or h.closed_on >= start)
-    ]
-    before: dict[int, Decimal] = {}
-    during: dict[int, Decimal] = {}
-    days = 0
-    for h in population:
-        b_first, b_last = h.started_on - timedelta(days=365), h.started_on - timedelta(days=1)
-        d_first, d_last = max(h.started_on, start), min(h.closed_on or end, end)
-        days += max(0, (d_last - d_first).days + 1)
-        for p in Provision.objects.filter(household=h):
-            before[p.financier_id] = before.get(p.financier_id, 0) + _cost_in_window(
-                p, b_first, b_last
-            )
-            during[p.financier_id] = during.get(p.financier_id, 0) + _cost_in_window(
-                p, d_first, d_last
-            )
+    expected = reference.system_cost(
+        Household.objects.all(), Provision.objects.all(), start, min(end, date.today())
+    )
     table = _section(report, "system_cost").table("per_financier")
-    for org in (report_data.insurer, report_data.municipality_org):
-        row = _row(table, org.name)
-        assert row[2].value == pytest.approx(before[org.pk], abs=Decimal("0.05"))
-        assert row[3].value == pytest.approx(during[org.pk], abs=Decimal("0.05"))
-        per_year_before = before[org.pk] / len(population)
-        per_year_during = during[org.pk] / (Decimal(days) / 365) / len(population)
-        assert row[4].value == pytest.approx(per_year_before, abs=Decimal("0.05"))
-        assert row[5].value == pytest.approx(per_year_during, abs=Decimal("0.05"))
+    rows = [(org.name, org.pk) for org in (report_data.insurer, report_data.municipality_org)]
+    for name, key in [*rows, ("Totaal", "total")]:
+        row, want = _row(table, name), expected[key]
+        assert row[1].value == want.households
+        assert row[3].value == want.before
+        assert row[4].value == want.during
+        assert row[5].value == want.before_per_household
+        assert row[6].value == want.during_per_year
+        assert row[7].value == want.during_per_year - want.before_per_household
 
 
 def test_report_query_count_is_constant(report_data, regional, coordinator):

@@ -391,16 +391,17 @@ def test_no_audience_sees_another_audiences_cached_figure(
         assert first[team_lead.pk] != first[regional.pk]  # Tilburg only / suppressed
 
 
-def test_escalations_are_judged_on_today_while_the_period_runs(wired, regional, monkeypatch):
+def test_escalations_are_judged_on_today_while_the_period_runs(wired, regional):
     """A deadline that passes tomorrow must show as overdue tomorrow, cache or not."""
-    from django.utils import timezone
+    from maatpact.common import dates
+    from tests.clock import frozen
 
-    today = timezone.localdate()
+    today = dates.today()
     ctx_end = today + timedelta(days=400)
     section = get_section("escalations")
     key_today = section.cache_key(build_context(regional, START, ctx_end))
-    monkeypatch.setattr(timezone, "localdate", lambda *a, **k: today + timedelta(days=1))
-    assert section.cache_key(build_context(regional, START, ctx_end)) != key_today
+    with frozen(dates.local_moment(today + timedelta(days=1))):
+        assert section.cache_key(build_context(regional, START, ctx_end)) != key_today
     assert section.cache_key(build_context(regional, START, END)) == END  # a closed period
 
 

@@ -18,9 +18,9 @@ from typing import TYPE_CHECKING
 
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 from django.http import Http404
-from django.utils import timezone
 
 from maatpact.accounts.models import Role
+from maatpact.common import dates
 
 if TYPE_CHECKING:
     from maatpact.accounts.models import User
@@ -48,7 +48,7 @@ def _active_assignment(user: User) -> Q:
 def _consent_for_organisation(organisation_id: int | None) -> Q:
     from maatpact.households.models import ProcessingBasis
 
-    today = timezone.localdate()
+    today = dates.today()
     return Q(
         Exists(
             ProcessingBasis.objects.filter(

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from django.utils import timezone
-
 from maatpact.accounts import policies
+from maatpact.common import dates
 from maatpact.common.registry import (
     HouseholdPanel,
     WorklistSource,
@@ -18,7 +17,7 @@ from . import selectors
 
 def _panel(request, household, full):
     """Latest profile and trajectory per subject; four queries whatever the history."""
-    today = timezone.localdate()
+    today = dates.today()
     members = household_members(household)
     can_assess = full and policies.can_work_on_case(request.user, household, full=full)
     return {
@@ -38,7 +37,7 @@ def _adult(member, today) -> bool:
 
 
 def _worklist(user):
-    return selectors.reassessment_due(user, timezone.localdate())
+    return selectors.reassessment_due(user, dates.today())
 
 
 # Scores are measurements without identifying data: shown pseudonymised too.

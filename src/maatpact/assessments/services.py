@@ -8,11 +8,11 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.utils import timezone
 
 from maatpact.accounts import policies
 from maatpact.accounts.models import User
 from maatpact.audit.services import Action, record
+from maatpact.common import dates
 from maatpact.common.dates import age_on
 from maatpact.common.validators import validate_case_date_for
 from maatpact.common.versions import ASSESSMENTS, data_changed
@@ -74,7 +74,7 @@ def record_assessment(
                 "huishoudmatrix voor het hele huishouden."
             }
         )
-    if assessed_on is None or assessed_on > timezone.localdate():
+    if assessed_on is None or assessed_on > dates.today():
         raise ValidationError(
             {"assessed_on": "De datum van de meting mag niet in de toekomst liggen."}
         )

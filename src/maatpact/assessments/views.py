@@ -7,11 +7,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from maatpact.accounts import policies
 from maatpact.audit.services import Action, record
+from maatpact.common import dates
 from maatpact.common.forms import apply_validation_error
 
 from . import selectors, services
@@ -23,7 +23,7 @@ from .models import Instrument
 def _subject(request: HttpRequest, household):
     """The member (for ``?voor=<id>``) or ``None`` for the household itself; else 404."""
     key = request.GET.get("voor", selectors.HOUSEHOLD)
-    adults = selectors.adult_members(household, timezone.localdate())
+    adults = selectors.adult_members(household, dates.today())
     if key == selectors.HOUSEHOLD:
         return None, adults
     for member in adults:
@@ -41,7 +41,7 @@ def new(request: HttpRequest, number: str) -> HttpResponse:
     if instrument is None:
         raise Http404("Er is geen meetinstrument in gebruik.")
     domains = list(instrument.domains.all())
-    today = timezone.localdate()
+    today = dates.today()
     has_children = len(adults) < household.members.count()
     if member is None and not has_children:
         domains = [d for d in domains if not d.children_supplement]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.urls import reverse
 
 from maatpact.accounts import policies
+from maatpact.common import dates
 from maatpact.common.dates import add_working_days
 from maatpact.common.registry import (
     HouseholdPanel,
@@ -33,12 +34,11 @@ def _panel(request, household, full):
 
 def _approvals(user):
     """One worklist item per request waiting for this team lead (one query)."""
-    from django.utils import timezone
 
-    today = timezone.localdate()
+    today = dates.today()
     items = []
     for spend in selectors.approval_inbox(user)[:100]:
-        due = add_working_days(timezone.localdate(spend.requested_at), DECISION_WORKING_DAYS)
+        due = add_working_days(dates.local_day(spend.requested_at), DECISION_WORKING_DAYS)
         items.append(
             WorklistItem(
                 kind="goedkeuring",

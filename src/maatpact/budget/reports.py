@@ -11,9 +11,8 @@ from decimal import Decimal
 
 from django.db.models import Count, DecimalField, F, Q, Sum, Value
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 
-from maatpact.common import versions
+from maatpact.common import dates, versions
 from maatpact.common.money import ZERO
 from maatpact.reports.context import ReportContext
 from maatpact.reports.registry import (
@@ -243,9 +242,9 @@ def spend_rows(ectx):
             "ja" if needs else "nee",
             law,
             fin,
-            timezone.localtime(req).date(),
-            timezone.localtime(dec).date() if dec else None,
-            timezone.localtime(paid).date() if paid else None,
+            dates.local_day(req),
+            dates.local_day(dec) if dec else None,
+            dates.local_day(paid) if paid else None,
         ]
 
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from maatpact.accounts.models import Role, User
+from maatpact.common import dates
 from maatpact.common.money import ZERO
 from maatpact.common.seeding import SeedContext, chunks
 from maatpact.regions.models import Municipality
@@ -21,7 +21,7 @@ from . import ledger
 from .allocation import split
 from .models import Allocation, Fund, LedgerEntry, ScenarioLine, Spend
 
-TZ = ZoneInfo("Europe/Amsterdam")
+TZ = dates.LOCAL_TZ
 FUND_AMOUNT = Decimal("10000000.00")
 THRESHOLD = Decimal("2500.00")
 SHARE_WITH_SPENDS = 0.35

@@ -9,10 +9,10 @@ from decimal import Decimal
 
 from django.db.models import Case, Count, DecimalField, F, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce, TruncMonth
-from django.utils import timezone
 
 from maatpact.accounts import policies
 from maatpact.accounts.models import User
+from maatpact.common import dates
 from maatpact.common.money import ZERO, round_money
 from maatpact.households.models import Household
 
@@ -44,7 +44,7 @@ def current_provision_lines(household: Household, on: date | None = None) -> lis
     from maatpact.provisions.models import Provision
     from maatpact.provisions.selectors import year_before
 
-    today = on or timezone.localdate()
+    today = on or dates.today()
     year_start, _ = year_before(today)
     rows = (
         Provision.objects.filter(household=household, starts_on__lte=today)
@@ -250,7 +250,7 @@ def over_time(allocation_ids: list[int]) -> list[tuple[date, Decimal]]:
             allocation_id__in=allocation_ids,
             kind__in=[Kind.GOEDKEURING, Kind.TERUGBOEKING, Kind.TERUGBETALING],
         )
-        .annotate(month=TruncMonth("created_at"))
+        .annotate(month=TruncMonth("created_at", tzinfo=dates.LOCAL_TZ))
         .values("month")
         .annotate(total=Sum(signed))
         .order_by("month")
@@ -299,9 +299,9 @@ def export_rows(user: User, fund: Fund | None) -> list[list]:
                 statuses.get(status, status),
                 amount,
                 rev,
-                timezone.localtime(req).date(),
-                timezone.localtime(dec).date() if dec else None,
-                timezone.localtime(paid).date() if paid else None,
+                dates.local_day(req),
+                dates.local_day(dec) if dec else None,
+                dates.local_day(paid) if paid else None,
                 "ja" if needs else "nee",
             ]
         )
@@ -361,7 +361,6 @@ def spends_for_savings(household_ids) -> list[tuple[int, date, Decimal]]:
     wanted = set(household_ids)
     if not wanted:
         return []
-    tz = timezone.get_current_timezone()
     rows = []
     for hid, decided_at, amount, reversed_amount in (
         Spend.objects.filter(
@@ -374,5 +373,5 @@ def spends_for_savings(household_ids) -> list[tuple[int, date, Decimal]]:
     ):
         net = amount - reversed_amount
         if hid in wanted and net > 0:
-            rows.append((hid, decided_at.astimezone(tz).date(), net))
+            rows.append((hid, dates.local_day(decided_at), net))
     return rows

@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+
+from maatpact.common import dates
 
 EARLIEST_BIRTH_YEAR = 1900
 EARLIEST_CASE_DATE = dt.date(2000, 1, 1)
@@ -13,7 +14,7 @@ MAX_DAYS_AHEAD = 366
 
 
 def validate_birth_date(value: dt.date) -> None:
-    if value > timezone.localdate():
+    if value > dates.today():
         raise ValidationError("Een geboortedatum kan niet in de toekomst liggen.")
     if value.year < EARLIEST_BIRTH_YEAR:
         raise ValidationError(
@@ -24,7 +25,7 @@ def validate_birth_date(value: dt.date) -> None:
 
 def validate_case_date(value: dt.date) -> None:
     """Dates of case events: from 2000 up to a year ahead."""
-    latest = timezone.localdate() + dt.timedelta(days=MAX_DAYS_AHEAD)
+    latest = dates.today() + dt.timedelta(days=MAX_DAYS_AHEAD)
     if value < EARLIEST_CASE_DATE or value > latest:
         raise ValidationError(
             f"Deze datum ligt te ver in het verleden of de toekomst (tussen "

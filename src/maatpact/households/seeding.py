@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
+from maatpact.common import dates
 from maatpact.common.seeding import SeedContext, SeedHousehold, chunks
 from maatpact.plans.models import Plan
 from maatpact.regions.models import Municipality, Organisation
@@ -20,7 +20,7 @@ from .models import (
 )
 from .services import format_number
 
-TZ = ZoneInfo("Europe/Amsterdam")
+TZ = dates.LOCAL_TZ
 LETTERS = "ABCDEGHJKLMNPRSTVWXZ"
 CLOSURE_REASONS = [
     "Doelen bereikt, huishouden redt het zelf",

@@ -13,6 +13,7 @@ from django.utils import timezone
 from maatpact.accounts import policies
 from maatpact.accounts.models import Role, User
 from maatpact.audit.services import Action, record
+from maatpact.common import dates
 from maatpact.common.versions import HOUSEHOLDS, data_changed
 from maatpact.plans.models import Plan
 from maatpact.regions.models import Municipality
@@ -109,7 +110,7 @@ def register_household(
         house_number=house_number.strip(),
         postcode=postcode.strip().upper(),
         city=city.strip(),
-        registered_on=registered_on or timezone.localdate(),
+        registered_on=registered_on or dates.today(),
     )
     household.full_clean()
     household.save()
@@ -185,7 +186,7 @@ def change_status(
                 )
             }
         )
-    today = on or timezone.localdate()
+    today = on or dates.today()
     reason = reason.strip()
     if to_status == Status.AFGESLOTEN:
         if not reason:
@@ -301,7 +302,7 @@ def withdraw_basis(
     basis = ProcessingBasis.objects.select_for_update().get(pk=basis.pk)
     if basis.withdrawn_on is not None:
         raise ValidationError("Deze grondslag is al ingetrokken.")
-    basis.withdrawn_on = max(on or timezone.localdate(), basis.given_on)
+    basis.withdrawn_on = max(on or dates.today(), basis.given_on)
     basis.save(update_fields=["withdrawn_on"])
     record(actor, Action.UPDATE, basis, household_id=basis.household_id, detail="ingetrokken")
     return basis

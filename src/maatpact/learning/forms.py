@@ -2,10 +2,10 @@ from __future__ import annotations
 
 from django import forms
 from django.core.validators import MaxLengthValidator
-from django.utils import timezone
 
 from maatpact.accounts import policies
 from maatpact.accounts.models import Role, User
+from maatpact.common import dates
 from maatpact.households.forms import DateInput
 from maatpact.households.models import Household  # noqa: F401  (type of the cleaned value)
 
@@ -49,7 +49,7 @@ class SessionForm(forms.Form):
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        self.fields["held_on"].initial = timezone.localdate()
+        self.fields["held_on"].initial = dates.today()
 
     def clean_households(self) -> list[Household]:
         numbers = [n.strip().upper() for n in self.cleaned_data["households"].split(",")]
@@ -83,4 +83,4 @@ class ChangeForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["changed_on"].initial = timezone.localdate()
+        self.fields["changed_on"].initial = dates.today()

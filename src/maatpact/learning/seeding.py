@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from maatpact.accounts.models import Role, User
+from maatpact.common import dates
 from maatpact.common.seeding import SeedContext, chunks
 
 from .models import ApproachChange, Lesson, Reflection, ReflectionSession, Theme
 
-TZ = ZoneInfo("Europe/Amsterdam")
+TZ = dates.LOCAL_TZ
 SHARE = 0.25
 
 HAPPENED = [
@@ -177,12 +177,12 @@ def seed(ctx: SeedContext) -> None:
         ]
     for index, (title, description) in enumerate(CHANGES):
         source = lessons[min(len(lessons) - 1, index * 3)] if lessons else None
-        if source is None or source.created_at.date() > today:
+        if source is None or dates.local_day(source.created_at) > today:
             continue
         changes.append(
             (
                 ApproachChange(
-                    changed_on=source.created_at.date() + timedelta(days=14),
+                    changed_on=dates.local_day(source.created_at) + timedelta(days=14),
                     title=title,
                     description=description,
                     created_by_id=regional[0],

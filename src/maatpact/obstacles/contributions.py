@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from django.urls import reverse
-from django.utils import timezone
 
 from maatpact.accounts import policies
+from maatpact.common import dates
 from maatpact.common.registry import (
     HouseholdPanel,
     NavItem,
@@ -29,14 +29,14 @@ def _panel(request, household, full):
     return {
         "obstacles": obstacles,
         "show_budget": bool(totals),
-        "today": timezone.localdate(),
+        "today": dates.today(),
         "can_raise": policies.can_raise_obstacle(request.user, household, full=full),
     }
 
 
 def _escalation_items(user):
     """Open obstacles waiting on the user's level, with their age: one query."""
-    today = timezone.localdate()
+    today = dates.today()
     qs = (
         policies.obstacles_on_my_level(user)
         .select_related("household", "current_level")

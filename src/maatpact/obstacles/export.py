@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from django.template.loader import render_to_string
-from django.utils import timezone
+
+from maatpact.common import dates
 
 from . import selectors
 from .models import StructuralProposal
@@ -17,7 +18,7 @@ def proposal_html(proposal: StructuralProposal) -> str:
             "proposal": proposal,
             "evidence": selectors.proposal_evidence(proposal),
             "obstacles": selectors.proposal_obstacles(proposal),
-            "today": timezone.localdate(),
+            "today": dates.today(),
         },
     )
 

@@ -1,8 +1,8 @@
 from __future__ import annotations
 
 from django import forms
-from django.utils import timezone
 
+from maatpact.common import dates
 from maatpact.households.forms import DateInput
 from maatpact.provisions.models import Law
 from maatpact.regions.models import Municipality, Organisation
@@ -68,7 +68,7 @@ class BreakthroughForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["on"].initial = timezone.localdate()
+        self.fields["on"].initial = dates.today()
 
 
 class DecisionForm(forms.ModelForm):

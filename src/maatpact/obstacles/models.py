@@ -12,6 +12,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from maatpact.common import dates
+
 
 class EscalationLevel(models.Model):
     """One rung of the ladder. Loaded by a data migration; editable in the admin."""
@@ -199,9 +201,8 @@ class Breakthrough(models.Model):
 
     @property
     def days_to_breakthrough(self) -> int:
-        from django.utils import timezone
 
-        return (self.on - timezone.localtime(self.obstacle.raised_at).date()).days
+        return (self.on - dates.local_day(self.obstacle.raised_at)).days
 
 
 class CustomFitDecision(models.Model):

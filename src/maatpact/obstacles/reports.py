@@ -12,9 +12,8 @@ from datetime import date
 
 from django.db.models import Count, Q
 from django.db.models.functions import TruncDate
-from django.utils import timezone
 
-from maatpact.common import versions
+from maatpact.common import dates, versions
 from maatpact.reports.context import ReportContext
 from maatpact.reports.db import DaysBetween
 from maatpact.reports.registry import (
@@ -40,7 +39,7 @@ def _obstacles(ctx: ReportContext):
 
 def deadline_judged_on(ctx: ReportContext) -> date:
     """The day "past deadline" is judged on: the end date, or today while the period runs."""
-    return min(ctx.date_to, timezone.localdate())
+    return min(ctx.date_to, dates.today())
 
 
 def compute_escalations(ctx: ReportContext) -> SectionResult:
@@ -89,7 +88,7 @@ def compute_escalations(ctx: ReportContext) -> SectionResult:
         )
     done = Breakthrough.objects.filter(
         obstacle__in=_obstacles(ctx), on__gte=ctx.date_from, on__lte=ctx.date_to
-    ).annotate(days=DaysBetween("on", TruncDate("obstacle__raised_at")))
+    ).annotate(days=DaysBetween("on", TruncDate("obstacle__raised_at", tzinfo=dates.LOCAL_TZ)))
     n = done.count()
     h = done.aggregate(h=Count("obstacle__household", distinct=True))["h"]
     ordered = done.order_by("days").values_list("days", flat=True)
@@ -197,9 +196,7 @@ def compute_proposals(ctx: ReportContext) -> SectionResult:
             label(kinds.get(p["kind"], p["kind"])),
             label(statuses.get(p["status"], p["status"])),
             label(
-                "ja"
-                if ctx.date_from <= timezone.localtime(p["created_at"]).date() <= ctx.date_to
-                else "nee"
+                "ja" if ctx.date_from <= dates.local_day(p["created_at"]) <= ctx.date_to else "nee"
             ),
             value(p["n_obstacles"], p["n_households"]),
             value(p["n_households"], p["n_households"]),

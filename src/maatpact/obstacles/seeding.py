@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from maatpact.accounts.models import Role, User
+from maatpact.common import dates
 from maatpact.common.dates import add_working_days
 from maatpact.common.seeding import SeedContext, chunks
 from maatpact.provisions.models import Law
@@ -28,7 +28,7 @@ from .models import (
     StructuralProposal,
 )
 
-TZ = ZoneInfo("Europe/Amsterdam")
+TZ = dates.LOCAL_TZ
 SHARE = 0.35  # of selected households meets at least one obstacle
 
 # type, rule, law code, kind of organisation involved, link
@@ -245,7 +245,7 @@ def _walk(rng, levels, obstacle, h, team_leads, regional_id, today, resolved, re
     horizon = resolved_on if resolved else today
     index = 0
     at = obstacle.raised_at
-    deadline = add_working_days(at.date(), levels[0].deadline_working_days or 0)
+    deadline = add_working_days(dates.local_day(at), levels[0].deadline_working_days or 0)
     steps = [EscalationStep(level=levels[0], at=at, by_id=obstacle.raised_by_id, deadline=deadline)]
     while True:
         level = levels[index]
@@ -304,10 +304,10 @@ def _walk(rng, levels, obstacle, h, team_leads, regional_id, today, resolved, re
             what=what,
             broken_by=who,
             level=final,
-            on=max(resolved_on, steps[-1].at.date()),
+            on=max(resolved_on, dates.local_day(steps[-1].at)),
             cost=Decimal(rng.choice([0, 0, 250, 600, 1500, 3200, 8000])).quantize(Decimal("0.01")),
             recorded_by_id=recorder,
-            recorded_at=_at(max(resolved_on, steps[-1].at.date()), 15),
+            recorded_at=_at(max(resolved_on, dates.local_day(steps[-1].at)), 15),
         )
     else:
         obstacle.deadline = deadline if final.deadline_working_days is not None else None

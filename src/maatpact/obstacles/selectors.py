@@ -12,11 +12,10 @@ from typing import Any
 from django.apps import apps
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Lower, Trim, TruncDate, TruncMonth
-from django.utils import timezone
 
 from maatpact.accounts import policies
 from maatpact.accounts.models import User
-from maatpact.common import versions
+from maatpact.common import dates, versions
 from maatpact.common.money import ZERO
 from maatpact.common.sql import ids_sql
 
@@ -183,8 +182,8 @@ def linked_spend_totals(obstacle_ids: list[int], user: User) -> dict[int, Decima
 
 
 def age_days(obstacle: Obstacle, today: date | None = None) -> int:
-    today = today or timezone.localdate()
-    return (today - timezone.localtime(obstacle.raised_at).date()).days
+    today = today or dates.today()
+    return (today - dates.local_day(obstacle.raised_at)).days
 
 
 def household_obstacles(household) -> list[Obstacle]:
@@ -349,7 +348,7 @@ def _analysis(qs: QuerySet[Obstacle]) -> dict[str, Any]:
 
 def _by_month(qs: QuerySet[Obstacle]) -> list[tuple[Any, int, int]]:
     rows = (
-        qs.annotate(month=TruncMonth("raised_at"))
+        qs.annotate(month=TruncMonth("raised_at", tzinfo=dates.LOCAL_TZ))
         .values("month")
         .annotate(n=Count("pk"), broken=Count("breakthrough"))
         .order_by("month")
@@ -373,7 +372,7 @@ def _durations(qs: QuerySet[Obstacle]) -> list[int]:
     # national scale converting tens of thousands of timestamps in Python took seconds.
     rows = (
         Breakthrough.objects.filter(obstacle__in=qs.values("pk"))
-        .annotate(took=F("on") - TruncDate("obstacle__raised_at"))
+        .annotate(took=F("on") - TruncDate("obstacle__raised_at", tzinfo=dates.LOCAL_TZ))
         .values_list("took", flat=True)
     )
     return sorted(took.days for took in rows)

@@ -21,6 +21,7 @@ from django.utils import timezone
 from maatpact.accounts import policies
 from maatpact.accounts.models import Role, User
 from maatpact.audit.services import Action, record
+from maatpact.common import dates
 from maatpact.common.dates import add_working_days
 from maatpact.common.versions import OBSTACLES, data_changed
 from maatpact.households.models import Household
@@ -53,7 +54,7 @@ def deadline_for(level: EscalationLevel, at: datetime) -> date | None:
     """The last day on this level: N working days after the local date of arrival."""
     if level.deadline_working_days is None:
         return None
-    return add_working_days(timezone.localtime(at).date(), level.deadline_working_days)
+    return add_working_days(dates.local_day(at), level.deadline_working_days)
 
 
 def _first_level() -> EscalationLevel:
@@ -251,7 +252,7 @@ def escalate_overdue(*, now: datetime | None = None) -> list[EscalationStep]:
     Each obstacle is its own transaction, so one failure does not undo the others.
     """
     now = now or timezone.now()
-    today = timezone.localtime(now).date()
+    today = dates.local_day(now)
     moved: list[EscalationStep] = []
     for obstacle_id in list(overdue_obstacles(today).values_list("pk", flat=True)):
         with transaction.atomic():
@@ -332,7 +333,7 @@ def record_national_answer(
         raise ValidationError("Dit knelpunt is niet doorverwezen buiten het systeem.")
     if not answer.strip():
         raise ValidationError({"answer": "Vul het antwoord in."})
-    if answered_on < timezone.localtime(step.at).date():
+    if answered_on < dates.local_day(step.at):
         raise ValidationError(
             {"answered_on": "Het antwoord kan niet vóór de doorverwijzing liggen."}
         )
@@ -363,14 +364,14 @@ def record_breakthrough(
         raise ValidationError("U mag voor dit knelpunt geen doorbraak vastleggen.")
     if Breakthrough.objects.filter(obstacle=obstacle).exists():
         raise ValidationError("Voor dit knelpunt is al een doorbraak vastgelegd.")
-    raised_on = timezone.localtime(obstacle.raised_at).date()
+    raised_on = dates.local_day(obstacle.raised_at)
     errors = {}
     if on < raised_on:
         errors["on"] = (
             f"De doorbraak ({on:%d-%m-%Y}) kan niet vóór de melding van het knelpunt "
             f"({raised_on:%d-%m-%Y}) liggen."
         )
-    elif on > timezone.localtime(now).date():
+    elif on > dates.local_day(now):
         errors["on"] = "De datum van de doorbraak ligt in de toekomst."
     if not what.strip():
         errors["what"] = "Beschrijf wat de doorbraak bracht."
@@ -432,7 +433,7 @@ def record_decision(
     }
     if errors:
         raise ValidationError(errors)
-    if decided_on < timezone.localtime(obstacle.raised_at).date():
+    if decided_on < dates.local_day(obstacle.raised_at):
         raise ValidationError({"decided_on": "Het besluit kan niet vóór de melding liggen."})
     decision = CustomFitDecision.objects.create(
         obstacle=obstacle,
@@ -520,7 +521,7 @@ def change_proposal_status(
                 )
             }
         )
-    today = on or timezone.localdate()
+    today = on or dates.today()
     if to_status == ProposalStatus.INGEDIEND:
         proposal.submitted_on = today
     elif to_status in (ProposalStatus.AANGENOMEN, ProposalStatus.AFGEWEZEN):

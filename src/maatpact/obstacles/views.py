@@ -9,12 +9,12 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from maatpact.accounts import policies
 from maatpact.accounts.models import Role
 from maatpact.audit.services import Action, record, record_many
+from maatpact.common import dates
 from maatpact.common.forms import apply_validation_error
 from maatpact.provisions.models import Law
 from maatpact.regions.models import Municipality
@@ -79,7 +79,7 @@ def obstacle_list(request: HttpRequest) -> HttpResponse:
             "levels": selectors.levels(),
             "laws": Law.objects.all(),
             "municipalities": Municipality.objects.all(),
-            "today": timezone.localdate(),
+            "today": dates.today(),
             "can_raise": policies.can_raise_obstacle(request.user),
         },
     )
@@ -103,7 +103,7 @@ def escalations(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "obstacles/escalations.html",
-        {"page": page, "today": timezone.localdate()},
+        {"page": page, "today": dates.today()},
     )
 
 
@@ -153,7 +153,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "decision": getattr(obstacle, "decision", None),
         "linked": selectors.linked_spends(obstacle, request.user),
         "age": selectors.age_days(obstacle),
-        "today": timezone.localdate(),
+        "today": dates.today(),
         "can_work": can_work,
         "can_escalate": is_open
         and next_level is not None
@@ -245,7 +245,7 @@ def decision(request: HttpRequest, pk: int) -> HttpResponse:
     if hasattr(obstacle, "decision"):
         messages.info(request, "Voor dit knelpunt is al een maatwerkbesluit vastgelegd.")
         return redirect("obstacles:detail", pk=pk)
-    form = DecisionForm(request.POST or None, initial={"decided_on": timezone.localdate()})
+    form = DecisionForm(request.POST or None, initial={"decided_on": dates.today()})
     if request.method == "POST" and form.is_valid():
         try:
             services.record_decision(request.user, obstacle, **form.cleaned_data)

@@ -14,11 +14,10 @@ from decimal import Decimal
 
 from django.db.models import Count, Q
 from django.urls import reverse
-from django.utils import timezone
 
 from maatpact.accounts import policies
 from maatpact.accounts.models import Role
-from maatpact.common import versions
+from maatpact.common import dates, versions
 from maatpact.common.money import ZERO, round_money
 from maatpact.reports.context import ReportContext
 from maatpact.reports.registry import (
@@ -55,7 +54,7 @@ def _money(x: float | None) -> Decimal | None:
 def compute_savings(ctx: ReportContext) -> SectionResult:
     """Both savings estimates for the region, as of the end of the period."""
     selector = "maatpact.outcomes.selectors.savings_report"
-    as_of = min(ctx.date_to, timezone.localdate())
+    as_of = min(ctx.date_to, dates.today())
     report = selectors.savings_report(as_of=as_of)
     n_t, n_c = report.participants, report.comparison
     rate = f"{report.rate * 100:.2f}".replace(".", ",")
@@ -408,7 +407,6 @@ def outcome_rows(ectx):
         pk: (code, (rule or {}).get("kind", ""))
         for pk, code, rule in OutcomeDefinition.objects.values_list("pk", "code", "rule")
     }
-    tz = timezone.get_current_timezone()
     for hid, def_id, on, status, verified_at in (
         AchievedOutcome.objects.filter(household__in=ectx.households.order_by().values("pk"))
         .order_by("achieved_on", "pk")
@@ -422,7 +420,7 @@ def outcome_rows(ectx):
             on,
             kind,
             status,
-            verified_at.astimezone(tz).date() if verified_at else None,
+            dates.local_day(verified_at) if verified_at else None,
         ]
 
 

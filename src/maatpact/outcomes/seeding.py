@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from maatpact.accounts.models import Role, User
+from maatpact.common import dates
 from maatpact.common.seeding import SeedContext, chunks
 
 from . import services
@@ -30,7 +30,7 @@ from .models import (
 )
 from .rules import add_months
 
-TZ = ZoneInfo("Europe/Amsterdam")
+TZ = dates.LOCAL_TZ
 DELAYS = (5, 10, 15, 20, 30)
 
 # (event code, probability per started household, needs children)

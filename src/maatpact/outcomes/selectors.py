@@ -11,11 +11,10 @@ import numpy as np
 from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.http import Http404
-from django.utils import timezone
 
 from maatpact.accounts import policies
 from maatpact.accounts.models import User
-from maatpact.common import versions
+from maatpact.common import dates, versions
 from maatpact.households.models import Household
 from maatpact.regions.models import Organisation
 
@@ -208,7 +207,6 @@ def statement(user: User, contract: Contract) -> Statement:
 def _payments(
     terms: engine.ContractTerms, periods: list[engine.Period], households: QuerySet[Household]
 ) -> tuple[list[PeriodSummary], int]:
-    tz = timezone.get_current_timezone()
     attachments = [
         engine.Attachment(pk, started)
         for pk, started in households.values_list("pk", "started_on").iterator(chunk_size=5000)
@@ -231,7 +229,7 @@ def _payments(
                 pk,
                 hid,
                 code,
-                at.astimezone(tz).date(),
+                dates.local_day(at),
                 Decimal(str(duration)) if duration not in (None, "") else None,
             )
         )
@@ -242,7 +240,7 @@ def _payments(
 def _fill_statement(st: Statement, investments: list) -> Statement:
     """The per-payer and per-investor rows of a statement, for its visible organisations."""
     terms, organisations, visible = st.terms, st.organisations, st.visible
-    today = timezone.localdate()
+    today = dates.today()
     for payer in terms.payers:
         if payer.payer_id not in visible:
             continue
@@ -300,7 +298,7 @@ def projection_input(
     """Outcome probabilities from the data so far: verified achievements among the
     contract's households whose holding window has passed."""
     terms = contract_terms(contract)
-    today = timezone.localdate()
+    today = dates.today()
     hh = contract_households(contract)
     starts = list(hh.values_list("started_on", flat=True))
     prices: dict[str, Decimal] = defaultdict(Decimal)
@@ -436,7 +434,7 @@ def savings_report(as_of: date | None = None) -> SavingsReport:
     for every reader, so cached per date and data version: recomputed on the first request
     after one of ``SAVINGS_SOURCES`` changed, never served stale.
     """
-    today = as_of or timezone.localdate()
+    today = as_of or dates.today()
     rate = float(settings.MAATPACT.get("DISCOUNT_RATE", 0.0225))
     min_group = int(settings.MAATPACT.get("SAVINGS_MIN_GROUP", 20))
     sources = tuple(f"{s.__module__}.{s.__qualname__}" for s in savings.spend_sources())

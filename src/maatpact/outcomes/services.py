@@ -19,6 +19,7 @@ from django.utils import timezone
 from maatpact.accounts import policies
 from maatpact.accounts.models import User
 from maatpact.audit.services import Action, record, record_many
+from maatpact.common import dates
 from maatpact.common.versions import OUTCOMES, data_changed
 from maatpact.households.models import Household
 
@@ -47,7 +48,7 @@ def record_event(
 ) -> HouseholdEvent:
     if not policies.can_record_events(user, household):
         raise PermissionDenied
-    if occurred_on > timezone.localdate():
+    if occurred_on > dates.today():
         raise ValidationError({"occurred_on": "Een gebeurtenis kan niet in de toekomst liggen."})
     with transaction.atomic():
         event = HouseholdEvent.objects.create(
@@ -193,7 +194,7 @@ def evaluate_outcomes(
     so memory stays bounded at 100,000 households (millions of scores); the whole run is
     still one transaction.
     """
-    as_of = as_of or timezone.localdate()
+    as_of = as_of or dates.today()
     definitions = list(OutcomeDefinition.objects.filter(active=True))
     if household_ids is None:
         ids = list(

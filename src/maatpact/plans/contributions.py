@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from django.utils import timezone
-
 from maatpact.accounts import policies
+from maatpact.common import dates
 from maatpact.common.registry import (
     HouseholdPanel,
     WorklistSource,
@@ -23,7 +22,7 @@ def _panel(request, household, full):
 
 
 def _worklist(user):
-    return selectors.actions_due(user, timezone.localdate())
+    return selectors.actions_due(user, dates.today())
 
 
 register_panel(HouseholdPanel("plan", 20, "plans/panels/plan.html", _panel))

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from maatpact.common import dates
+
 
 class Plan(models.Model):
     # OneToOne: the database refuses a second plan for a household.
@@ -118,12 +120,11 @@ class Action(models.Model):
 
     @property
     def is_overdue(self) -> bool:
-        from django.utils import timezone
 
         return (
             self.due_on is not None
             and self.status in self.OPEN_STATUSES
-            and self.due_on < timezone.localdate()
+            and self.due_on < dates.today()
         )
 
 

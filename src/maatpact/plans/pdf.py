@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from django.template.loader import render_to_string
-from django.utils import timezone
 from weasyprint import HTML
 
+from maatpact.common import dates
 from maatpact.households.models import Household
 from maatpact.households.selectors import current_coordinator
 
@@ -22,7 +22,7 @@ def render_plan_pdf(household: Household, plan: Plan) -> bytes:
             "plan": plan,
             "family_name": applicant.last_name if applicant else "",
             "coordinator": current_coordinator(household),
-            "printed_on": timezone.localdate(),
+            "printed_on": dates.today(),
         },
     )
     return HTML(string=html).write_pdf()

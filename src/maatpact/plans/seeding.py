@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
+from maatpact.common import dates
 from maatpact.common.seeding import SeedContext, bulk_load, chunks, insert_rows
 
 from .models import Action, Goal, Plan, PlanChange
 
-TZ = ZoneInfo("Europe/Amsterdam")
+TZ = dates.LOCAL_TZ
 FUTURES = [
     "Over een jaar wil ik geen schulden meer die groeien, en weer opendoen als er wordt gebeld.",
     "Dat we in een huis wonen waar de kinderen een eigen kamer hebben.",

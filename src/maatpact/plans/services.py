@@ -7,12 +7,12 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 
 from maatpact.accounts import policies
 from maatpact.accounts.models import User
 from maatpact.audit.services import Action as AuditAction
 from maatpact.audit.services import record
+from maatpact.common import dates
 from maatpact.common.validators import validate_case_date_for
 from maatpact.regions.models import Organisation
 
@@ -69,7 +69,7 @@ def update_plan(actor: User, plan: Plan, **fields: Any) -> Plan:
     for name in ("future_in_own_words", "first_need_in_own_words"):
         _text(fields, name)
     agreed = fields.get("agreed_on")
-    if agreed is not None and agreed > timezone.localdate():
+    if agreed is not None and agreed > dates.today():
         raise ValidationError(
             {"agreed_on": "De datum van afspraak mag niet in de toekomst liggen."}
         )
@@ -146,7 +146,7 @@ def _validate_action(action: Action) -> None:
     if action.who_kind != Action.Who.PARTNER:
         action.organisation = None
     if action.status == Action.Status.GEDAAN and action.done_on is None:
-        action.done_on = timezone.localdate()
+        action.done_on = dates.today()
     if action.status != Action.Status.GEDAAN:
         action.done_on = None
 

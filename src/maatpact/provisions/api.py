@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 import django_filters
-from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
@@ -13,6 +12,7 @@ from rest_framework.response import Response
 from maatpact.accounts import policies
 from maatpact.api.mixins import CaseHouseholdField, MoneyField, run_service
 from maatpact.audit.services import Action, record, record_many
+from maatpact.common import dates
 from maatpact.regions.models import Organisation
 
 from . import selectors, services
@@ -161,7 +161,7 @@ class SystemCostViewSet(viewsets.GenericViewSet):
     )
     def retrieve(self, request, number=None):
         household = policies.get_full_household(request.user, number)
-        on = timezone.localdate()
+        on = dates.today()
         if request.query_params.get("on"):
             field = serializers.DateField()
             try:

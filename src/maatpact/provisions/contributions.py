@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from django.utils import timezone
-
 from maatpact.accounts import policies
+from maatpact.common import dates
 from maatpact.common.registry import HouseholdPanel, register_panel
 
 from . import selectors
@@ -13,7 +12,7 @@ from .views import cost_context
 
 def _panel(request, household, full):
     """One query for the provisions; everything else is computed from that list."""
-    today = timezone.localdate()
+    today = dates.today()
     provisions = selectors.household_provisions(household)
     return {
         "can_edit": policies.can_work_on_case(request.user, household, full=full),

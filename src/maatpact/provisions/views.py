@@ -7,11 +7,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from maatpact.accounts import policies
 from maatpact.audit.services import Action, record
+from maatpact.common import dates
 from maatpact.common.forms import apply_validation_error
 from maatpact.common.money import ZERO
 from maatpact.regions.models import Organisation
@@ -49,7 +49,7 @@ def cost_context(household, provisions, today) -> dict:
 @login_required
 def register(request: HttpRequest, number: str) -> HttpResponse:
     household = policies.get_full_household(request.user, number)
-    today = timezone.localdate()
+    today = dates.today()
     provisions = selectors.household_provisions(household)
     record(request.user, Action.VIEW, household, household_id=household.pk, detail="voorzieningen")
     return render(
@@ -69,7 +69,7 @@ def register(request: HttpRequest, number: str) -> HttpResponse:
 @never_cache
 def timeline(request: HttpRequest, number: str) -> HttpResponse:
     household = policies.get_full_household(request.user, number)
-    today = timezone.localdate()
+    today = dates.today()
     provisions = selectors.household_provisions(household)
     record(
         request.user,
@@ -134,7 +134,7 @@ def provision_form(request: HttpRequest, number: str, pk: int | None = None) -> 
 def end(request: HttpRequest, number: str, pk: int) -> HttpResponse:
     household = policies.get_case_household(request.user, number)
     provision = get_object_or_404(Provision, pk=pk, household=household)
-    form = EndForm(request.POST or None, initial={"ends_on": timezone.localdate()})
+    form = EndForm(request.POST or None, initial={"ends_on": dates.today()})
     if request.method == "POST" and form.is_valid():
         try:
             services.end_provision(request.user, provision, ends_on=form.cleaned_data["ends_on"])

@@ -14,10 +14,10 @@ from typing import Any
 
 from django.db.models import Count, Q, Sum
 from django.urls import reverse
-from django.utils import timezone
 
 from maatpact.accounts import policies
 from maatpact.accounts.models import Role
+from maatpact.common import dates
 from maatpact.households.models import Household, ProcessingBasis
 
 from .registry import DashboardTile, Tile, dashboard_tiles, register_dashboard_tile
@@ -132,7 +132,7 @@ def region_households(dctx: DashboardContext) -> Tile:
 
 def recent_activity(dctx: DashboardContext) -> Tile:
     exact = policies.report_exact(dctx.user)
-    since = timezone.localdate() - timedelta(days=90)
+    since = dates.today() - timedelta(days=90)
     qs = policies.report_households(dctx.user)
     figures = qs.aggregate(
         registered=Count("pk", filter=Q(registered_on__gte=since)),
@@ -194,7 +194,7 @@ def financier_figures(dctx: DashboardContext) -> Tile:
     from maatpact.provisions.models import Provision
 
     org = dctx.user.organisation_id
-    today = timezone.localdate()
+    today = dates.today()
     households = policies.report_households(dctx.user)
     consent = (
         ProcessingBasis.objects.filter(

@@ -74,3 +74,51 @@ def least_sql(*exprs: str) -> str:
 def greatest_sql(*exprs: str) -> str:
     name = "MAX" if connection.vendor == "sqlite" else "GREATEST"
     return f"{name}({', '.join(exprs)})"
+
+
+def month_position_sql(expr: str) -> str:
+    """``provisions.costing.month_position`` in SQL: the start of day ``expr`` in month
+    units (an integer), so costs and household-months sum exactly in the database.
+
+    For a statement executed *with* parameters (``%`` is written ``%%``)."""
+    units = 377_580  # provisions.costing.UNITS_PER_MONTH
+    if connection.vendor == "sqlite":
+        year = f"CAST(strftime('%%Y', {expr}) AS INTEGER)"
+        month = f"CAST(strftime('%%m', {expr}) AS INTEGER)"
+        day = f"CAST(strftime('%%d', {expr}) AS INTEGER)"
+        days_in_month = (
+            f"CAST(strftime('%%d', {expr}, 'start of month', '+1 month', '-1 day') AS INTEGER)"
+        )
+    else:
+        year = f"EXTRACT(YEAR FROM {expr})::bigint"
+        month = f"EXTRACT(MONTH FROM {expr})::bigint"
+        day = f"EXTRACT(DAY FROM {expr})::bigint"
+        days_in_month = (
+            f"EXTRACT(DAY FROM date_trunc('month', {expr}) + interval '1 month' "
+            "- interval '1 day')::bigint"
+        )
+    return f"(({year} * 12 + {month}) * {units} + ({day} - 1) * ({units} / {days_in_month}))"
+
+
+def year_back_sql(expr: str) -> str:
+    """``provisions.costing.year_back``: the same date a year earlier, 1 March for 29 Feb."""
+    if connection.vendor == "sqlite":
+        return f"date({expr}, '-1 year')"  # SQLite already turns 29 Feb into 1 March
+    return (
+        f"(({expr} - interval '1 year')::date + CASE WHEN EXTRACT(MONTH FROM {expr}) = 2 "
+        f"AND EXTRACT(DAY FROM {expr}) = 29 THEN 1 ELSE 0 END)"
+    )
+
+
+def cents_sql(expr: str) -> str:
+    """A money column (two decimals) as whole cents."""
+    if connection.vendor == "sqlite":
+        return f"CAST(ROUND({expr} * 100) AS INTEGER)"
+    return f"({expr} * 100)::bigint"
+
+
+def int_div_sql(numerator: str, denominator: str) -> str:
+    """Integer division of non-negative whole numbers (truncating)."""
+    if connection.vendor == "sqlite":
+        return f"(({numerator}) / ({denominator}))"
+    return f"div({numerator}, {denominator})"

@@ -28,10 +28,10 @@ from datetime import date
 from typing import Any
 
 from django.db.models import QuerySet
-from django.utils import timezone
 
 from maatpact.accounts import policies
 from maatpact.audit.services import Action, record_many
+from maatpact.common import dates
 from maatpact.common.dates import age_band
 
 from .registry import ExportDataset, export_datasets, register_export_dataset
@@ -80,7 +80,7 @@ def run_export(user, dataset_keys: Iterable[str], fmt: str) -> ExportFile:
     datasets = [d for d in export_datasets() if d.key in wanted]
     if not datasets:
         raise ValueError("Kies ten minste één gegevensset.")
-    ctx = ExportContext(user, policies.report_households(user), timezone.localdate())
+    ctx = ExportContext(user, policies.report_households(user), dates.today())
     tables = [(d, list(d.rows(ctx))) for d in datasets]
     stamp = ctx.today.isoformat()
     if fmt == "xlsx":
@@ -263,7 +263,7 @@ def obstacle_rows(ctx: ExportContext):
             org,
             delay,
             harm,
-            timezone.localtime(raised).date(),
+            dates.local_day(raised),
         ]
 
 

@@ -3,9 +3,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django import forms
-from django.utils import timezone
 
 from maatpact.accounts import policies
+from maatpact.common import dates
 
 
 class DateInput(forms.DateInput):
@@ -30,7 +30,7 @@ class ReportForm(forms.Form):
     )
 
     def __init__(self, data=None, *, user, **kwargs):
-        today = timezone.localdate()
+        today = dates.today()
         if data is not None and not any(k in data for k in ("van", "tot", "gemeente")):
             data = None
         super().__init__(
@@ -49,7 +49,7 @@ class ReportForm(forms.Form):
         van, tot = cleaned.get("van"), cleaned.get("tot")
         if van and tot and van > tot:
             self.add_error("tot", "De einddatum ligt vóór de begindatum.")
-        if tot and tot > timezone.localdate() + timedelta(days=366):
+        if tot and tot > dates.today() + timedelta(days=366):
             self.add_error("tot", "Kies een einddatum binnen een jaar vanaf vandaag.")
         return cleaned
 

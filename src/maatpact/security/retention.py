@@ -18,6 +18,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from maatpact.audit.services import Action, record
+from maatpact.common import dates
 
 from .personal import HOUSEHOLD_LABEL, household_links, personal_fields
 
@@ -30,7 +31,7 @@ def retention_months() -> int:
 
 def cutoff_date(today: dt.date | None = None, months: int | None = None) -> dt.date:
     """The last closing date that is past the term (closed on or before it)."""
-    today = today or timezone.localdate()
+    today = today or dates.today()
     months = retention_months() if months is None else months
     year, month = divmod(today.month - 1 - months, 12)
     year += today.year

@@ -2,8 +2,8 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
-from django.utils import timezone
 
+from maatpact.common import dates
 from maatpact.common.seeding import DEMO_PASSWORD, SeedContext, seeders
 
 
@@ -34,7 +34,7 @@ class Command(BaseCommand):
             households_wanted=opts["households"],
             seed=opts["seed"],
             years=opts["years"],
-            today=timezone.localdate(),
+            today=dates.today(),
             progress=not opts["no_progress"],
         )
         for label, seed in seeders():
