@@ -84,7 +84,7 @@ def contract_terms(contract: Contract) -> engine.ContractTerms:
     payers = list(contract.payers.all())
     lines = list(contract.rate_card.select_related("definition"))
     drawdowns = [
-        (d.drawn_on, d.amount)
+        engine.Drawdown(inv.investor_id, d.drawn_on, d.amount)
         for inv in contract.investments.prefetch_related("drawdowns")
         for d in inv.drawdowns.all()
     ]
@@ -115,7 +115,7 @@ def contract_terms(contract: Contract) -> engine.ContractTerms:
                 "contract_year"
             )
         ),
-        drawdowns=tuple(sorted(drawdowns)),
+        drawdowns=tuple(sorted(drawdowns, key=lambda d: (d.on, d.investor_id, d.amount))),
     )
 
 
@@ -135,6 +135,11 @@ class PeriodSummary:
     period: engine.Period
     total: Decimal
     payers: dict[int, PayerPeriod]
+    receipts: dict[int, Decimal] = field(default_factory=dict)  # investor -> received
+    deadweight_outcomes: int = 0
+    deadweight_amount: Decimal = Decimal("0.00")
+    deadweight_rule: tuple[int, int] = (1, 1)
+    deferred: int = 0
 
 
 def summarise_payments(result: engine.PaymentResult) -> list[PeriodSummary]:
@@ -157,6 +162,7 @@ def summarise_payments(result: engine.PaymentResult) -> list[PeriodSummary]:
                 row = by_def[ln.definition or "instroomvergoeding"]
                 row["count"] += 1
                 row["demand"] += ln.demand
+                row["deadweight"] = row.get("deadweight", Decimal(0)) + ln.deadweight
                 row["paid"] += ln.paid
             payers[payer_id] = PayerPeriod(
                 by_definition=dict(sorted(by_def.items())),
@@ -165,7 +171,18 @@ def summarise_payments(result: engine.PaymentResult) -> list[PeriodSummary]:
                 paid_outcomes=sum(1 for ln in lines if ln.kind != "instroom" and ln.paid > 0),
                 households=frozenset(ln.household_id for ln in lines),
             )
-        summaries.append(PeriodSummary(pr.period, pr.total, payers))
+        summaries.append(
+            PeriodSummary(
+                pr.period,
+                pr.total,
+                payers,
+                receipts=dict(pr.receipts),
+                deadweight_outcomes=pr.deadweight,
+                deadweight_amount=pr.deadweight_amount,
+                deadweight_rule=pr.deadweight_rule,
+                deferred=pr.deferred,
+            )
+        )
     return summaries
 
 
@@ -264,14 +281,17 @@ def _fill_statement(st: Statement, investments: list) -> Statement:
                 "cap": payer.cap,
             }
         )
-    drawn_total = sum((d.amount for i in investments for d in i.drawdowns.all()), Decimal(0))
     for inv in investments:
         if inv.investor_id not in visible:
             continue
         drawn = [(d.drawn_on, d.amount) for d in inv.drawdowns.all()]
         mine = sum((a for _, a in drawn), Decimal(0))
-        share = mine / drawn_total if drawn_total else Decimal(0)
-        receipts = [(ps.period.ends_on, engine.cents_down(ps.total * share)) for ps in st.periods]
+        # What the engine paid this investor (pro rata, within its own return cap).
+        receipts = [
+            (ps.period.ends_on, ps.receipts[inv.investor_id])
+            for ps in st.periods
+            if inv.investor_id in ps.receipts
+        ]
         flows = engine.investor_cash_flows(drawn, receipts)
         received = sum((a for _, a in receipts), Decimal(0))
         rate = engine.irr(flows)
@@ -331,7 +351,7 @@ def projection_input(
                 comparison.get(d.code),
             )
         )
-    capital = sum((a for _, a in terms.drawdowns), Decimal(0))
+    capital = sum((d.amount for d in terms.drawdowns), Decimal(0))
     committed = sum((i.committed for i in contract.investments.all()), Decimal(0))
     years = max((contract.ends_on - contract.starts_on).days / 365.25, 0.5)
     return projection.ProjectionInput(
