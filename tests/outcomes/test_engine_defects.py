@@ -146,3 +146,70 @@ def test_deadweight_on_mixed_values_withholds_the_fraction_of_their_sum():
     ]
     result = engine.compute_payments(t, half_years(2025, 1), [], outcomes)
     assert result.total == D("17625.00")
+
+
+def test_return_cap_holds_for_each_of_two_investors_with_their_own_dates():
+    # Fund 8 draws 6,000 at the start; fund 9 draws 4,000 a year later and 2,000 after
+    # two years. Outcomes worth 5,000 every half year for four years.
+    periods = half_years(2025, 8)
+    draws = (
+        engine.Drawdown(8, date(2025, 1, 1), D("6000.00")),
+        engine.Drawdown(9, date(2026, 1, 1), D("4000.00")),
+        engine.Drawdown(9, date(2027, 1, 1), D("2000.00")),
+    )
+    t = ContractTerms(
+        starts_on=date(2025, 1, 1),
+        payers=(PayerTerms(A), PayerTerms(B)),
+        lines=(RateLine("x", A, D("3000.00")), RateLine("x", B, D("2000.00"))),
+        max_return_rate=D("0.10"),
+        drawdowns=draws,
+    )
+    outcomes = [
+        VerifiedOutcome(i, i, "x", p.starts_on + timedelta(days=3)) for i, p in enumerate(periods, 1)
+    ]
+    result = engine.compute_payments(t, periods, [], outcomes)
+    for pr in result.periods:
+        assert sum(pr.receipts.values()) == pr.total  # investors get what payers paid
+    for investor in (8, 9):
+        flows = engine.investor_cash_flows(
+            [(d.on, d.amount) for d in draws if d.investor_id == investor],
+            result.receipts(investor),
+        )
+        assert engine.xnpv(0.10, flows) <= 0.01
+        assert engine.irr(flows) <= 0.10 + 1e-9
+    # Plain-Python reference: in 2025 only fund 8 has capital. H1 pays 5,000 in full; on
+    # 31 Dec 2025 its room is 6,000 grown 364 days minus 5,000 grown 184 days at 10 %.
+    assert result.periods[0].receipts == {8: D("5000.00"), 9: D("0.00")}
+    room = 6000 * 1.1 ** (364 / 365.25) - 5000 * 1.1 ** (184 / 365.25)
+    assert abs(result.periods[1].receipts[8] - D(repr(room))) < D("0.01")
+    assert result.periods[1].receipts[9] == D("0.00")
+
+
+def test_statement_shows_how_many_outcomes_how_much_was_withheld_and_why(
+    client, regional, household
+):
+    from django.urls import reverse
+
+    from tests.conftest import login
+
+    from . import helpers
+
+    helpers.start(household, days_ago=400)
+    c = helpers.contract(
+        payer_orgs=[helpers.org("Gemeente Test", "gemeente")],
+        deadweight_paid=5,
+        deadweight_of=6,
+    )
+    helpers.verified(household, regional)
+    login(client, regional)
+    data = client.get(f"/api/v1/sib-contracts/{c.pk}/statement/").json()
+    period = data["payers"][0]["periods"][0]
+    # 1,000.00 x 5/6 = 833.33 (rounded down); 166.67 withheld
+    assert period["paid"] == "833.33"
+    assert period["deadweight"]["outcomes"] == 1
+    assert period["deadweight"]["withheld"] == "166.67"
+    assert (period["deadweight"]["paid"], period["deadweight"]["of"]) == (5, 6)
+    assert "1 van elke 6 resultaten zou ook zonder het programma" in period["deadweight"]["reason"]
+    assert period["lines"][0]["deadweight"] == "166.67"
+    html = client.get(reverse("outcomes:contract", args=[c.pk])).content.decode()
+    assert "bij 1 resultaat samen" in html and "1 van elke 6 resultaten" in html

@@ -218,7 +218,16 @@ class StatementLineSerializer(serializers.Serializer):
     outcome = serializers.CharField()
     count = serializers.IntegerField()
     demand = MoneyField()
+    deadweight = MoneyField()
     paid = MoneyField()
+
+
+class DeadweightSerializer(serializers.Serializer):
+    outcomes = serializers.IntegerField(help_text="Resultaten waarvan een deel is ingehouden")
+    withheld = MoneyField(help_text="Ingehouden bedrag voor deadweight")
+    paid = serializers.IntegerField(help_text="Betaald voor p ...")
+    of = serializers.IntegerField(help_text="... van elke q resultaten")
+    reason = serializers.CharField()
 
 
 class StatementPeriodSerializer(serializers.Serializer):
@@ -226,6 +235,7 @@ class StatementPeriodSerializer(serializers.Serializer):
     starts_on = serializers.DateField()
     ends_on = serializers.DateField()
     lines = StatementLineSerializer(many=True)
+    deadweight = DeadweightSerializer()
     paid = MoneyField()
 
 
@@ -341,6 +351,13 @@ def _statement_data(st: selectors.Statement) -> dict:
                         "starts_on": p["period"].starts_on,
                         "ends_on": p["period"].ends_on,
                         "paid": p["paid"],
+                        "deadweight": {
+                            "outcomes": p["deadweight"]["outcomes"],
+                            "withheld": p["deadweight"]["withheld"],
+                            "paid": p["deadweight"]["paid_of"][0],
+                            "of": p["deadweight"]["paid_of"][1],
+                            "reason": p["deadweight"]["reason"],
+                        },
                         "lines": [
                             {"outcome": code, **values} for code, values in p["lines"].items()
                         ],

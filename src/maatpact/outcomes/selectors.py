@@ -128,6 +128,8 @@ class PayerPeriod:
     paid: Decimal
     paid_outcomes: int  # outcome lines with a payment (not attachment fees)
     households: frozenset[int]
+    deadweight_outcomes: int = 0  # outcomes of which part was withheld for deadweight
+    deadweight: Decimal = Decimal("0.00")  # withheld for deadweight
 
 
 @dataclass(frozen=True)
@@ -170,6 +172,8 @@ def summarise_payments(result: engine.PaymentResult) -> list[PeriodSummary]:
                 paid=sum((ln.paid for ln in lines), Decimal(0)),
                 paid_outcomes=sum(1 for ln in lines if ln.kind != "instroom" and ln.paid > 0),
                 households=frozenset(ln.household_id for ln in lines),
+                deadweight_outcomes=sum(1 for ln in lines if ln.deadweight > 0),
+                deadweight=sum((ln.deadweight for ln in lines), Decimal(0)),
             )
         summaries.append(
             PeriodSummary(
@@ -254,6 +258,17 @@ def _payments(
     return summarise_payments(result), len(attachments)
 
 
+def deadweight_reason(paid: int, of: int) -> str:
+    """Why part of the value is withheld, in words a financier can check by hand."""
+    if paid >= of:
+        return ""
+    return (
+        f"{of - paid} van elke {of} resultaten zou ook zonder het programma zijn bereikt: "
+        f"betaald wordt de lopende waarde per betaler en resultaat × {paid}/{of}, "
+        "naar beneden afgerond op centen."
+    )
+
+
 def _fill_statement(st: Statement, investments: list) -> Statement:
     """The per-payer and per-investor rows of a statement, for its visible organisations."""
     terms, organisations, visible = st.terms, st.organisations, st.visible
@@ -271,6 +286,12 @@ def _fill_statement(st: Statement, investments: list) -> Statement:
                     "lines": part.by_definition if part else {},
                     "demand": part.demand if part else Decimal(0),
                     "paid": part.paid if part else Decimal(0),
+                    "deadweight": {
+                        "outcomes": part.deadweight_outcomes if part else 0,
+                        "withheld": part.deadweight if part else Decimal(0),
+                        "paid_of": ps.deadweight_rule,
+                        "reason": deadweight_reason(*ps.deadweight_rule),
+                    },
                 }
             )
         st.payer_rows.append(
