@@ -165,7 +165,8 @@ def test_return_cap_holds_for_each_of_two_investors_with_their_own_dates():
         drawdowns=draws,
     )
     outcomes = [
-        VerifiedOutcome(i, i, "x", p.starts_on + timedelta(days=3)) for i, p in enumerate(periods, 1)
+        VerifiedOutcome(i, i, "x", p.starts_on + timedelta(days=3))
+        for i, p in enumerate(periods, 1)
     ]
     result = engine.compute_payments(t, periods, [], outcomes)
     for pr in result.periods:
