@@ -200,6 +200,7 @@ class Statement:
     payer_rows: list[dict] = field(default_factory=list)
     investor_rows: list[dict] = field(default_factory=list)
     households: int = 0
+    period_versions: dict[int, dict] = field(default_factory=dict)  # paid_at, version
 
 
 def statement(user: User, contract: Contract) -> Statement:
@@ -207,27 +208,103 @@ def statement(user: User, contract: Contract) -> Statement:
     the user may see (a financier: only its own)."""
     terms = contract_terms(contract)
     households = contract_households(contract)
-    periods = [engine.Period(p.pk, p.name, p.starts_on, p.ends_on) for p in contract.periods.all()]
+    period_rows = list(contract.periods.select_related("version"))
+    periods = [engine.Period(p.pk, p.name, p.starts_on, p.ends_on) for p in period_rows]
+    paid = tuple((p.pk, p.paid_at) for p in period_rows if p.paid_at is not None)
     # The engine's result is the costly part and the same for every reader: cached per
-    # contract terms and periods (part of the key, so any change to them is a new key) and
-    # per version of the households and verified outcomes it rests on.
+    # contract terms, periods and their payment (part of the key, so any change to them
+    # is a new key) and per version of the households and verified outcomes it rests on.
     summary, attached = versions.cached_figure(
         "sib_payments",
-        (contract.pk, contract.starts_on, contract.ends_on, terms, periods, str(households.query)),
+        (contract.pk, contract.starts_on, contract.ends_on, terms, periods, paid)
+        + (str(households.query),),
         (versions.HOUSEHOLDS, versions.OUTCOMES),
-        lambda: _payments(terms, periods, households),
+        lambda: _payments(terms, periods, households, settled_results(contract)),
     )
     investments = list(contract.investments.prefetch_related("drawdowns"))
     org_ids = {p.payer_id for p in terms.payers} | {i.investor_id for i in investments}
     organisations = Organisation.objects.in_bulk(org_ids)
     visible = policies.statement_organisations(user, org_ids)
     st = Statement(contract, terms, summary, organisations, visible, households=attached)
+    st.period_versions = _period_versions(contract, period_rows)
     return _fill_statement(st, investments)
 
 
-def _payments(
-    terms: engine.ContractTerms, periods: list[engine.Period], households: QuerySet[Household]
-) -> tuple[list[PeriodSummary], int]:
+def _period_versions(contract: Contract, period_rows: list) -> dict[int, dict]:
+    """Per period: paid or open, and the contract version that applied (open periods:
+    the current terms, which a new version will record when they are paid)."""
+    latest = contract.versions.order_by("-number").first()
+    current = (
+        str(latest)
+        if latest is not None and _version_is_current(contract, latest)
+        else "huidige voorwaarden"
+    )
+    return {
+        p.pk: {
+            "paid_at": p.paid_at,
+            "version": str(p.version) if p.version is not None else current,
+        }
+        for p in period_rows
+    }
+
+
+def _version_is_current(contract: Contract, version) -> bool:
+    from .services import _same_terms, terms_snapshot
+
+    return _same_terms(version, terms_snapshot(contract))
+
+
+def settled_results(contract: Contract) -> dict[int, engine.PeriodResult]:
+    """The paid periods as they were paid: stored lines and receipts, never recomputed."""
+    from .models import PaidLine, PaidReceipt
+
+    results = {
+        p.pk: engine.PeriodResult(
+            engine.Period(p.pk, p.name, p.starts_on, p.ends_on),
+            deferred=p.deferred,
+            deadweight_rule=(p.deadweight_paid, p.deadweight_of),
+        )
+        for p in contract.periods.filter(paid_at__isnull=False)
+    }
+    if not results:
+        return results
+    for row in (
+        PaidLine.objects.filter(period_id__in=results)
+        .order_by("pk")
+        .values_list(
+            "period_id",
+            "payer_id",
+            "kind",
+            "household_id",
+            "definition",
+            "outcome_id",
+            "demand",
+            "paid",
+            "note",
+            "deadweight",
+        )
+        .iterator(chunk_size=5000)
+    ):
+        results[row[0]].lines.append(engine.PaymentLine(row[0], *row[1:]))
+    for period_id, investor_id, amount in PaidReceipt.objects.filter(
+        period_id__in=results
+    ).values_list("period_id", "investor_id", "amount"):
+        results[period_id].receipts[investor_id] = amount
+    return results
+
+
+def payment_result(contract: Contract) -> engine.PaymentResult:
+    """The engine's full result (with lines) for the contract as it stands; paid periods
+    as they were paid. For paying a period; readers use the cached ``statement``."""
+    terms = contract_terms(contract)
+    periods = [engine.Period(p.pk, p.name, p.starts_on, p.ends_on) for p in contract.periods.all()]
+    attachments, outcomes = _items(terms, contract_households(contract))
+    return engine.compute_payments(terms, periods, attachments, outcomes, settled_results(contract))
+
+
+def _items(
+    terms: engine.ContractTerms, households: QuerySet[Household]
+) -> tuple[list[engine.Attachment], list[engine.VerifiedOutcome]]:
     attachments = [
         engine.Attachment(pk, started)
         for pk, started in households.values_list("pk", "started_on").iterator(chunk_size=5000)
@@ -254,7 +331,17 @@ def _payments(
                 Decimal(str(duration)) if duration not in (None, "") else None,
             )
         )
-    result = engine.compute_payments(terms, periods, attachments, outcomes)
+    return attachments, outcomes
+
+
+def _payments(
+    terms: engine.ContractTerms,
+    periods: list[engine.Period],
+    households: QuerySet[Household],
+    settled: dict[int, engine.PeriodResult],
+) -> tuple[list[PeriodSummary], int]:
+    attachments, outcomes = _items(terms, households)
+    result = engine.compute_payments(terms, periods, attachments, outcomes, settled)
     return summarise_payments(result), len(attachments)
 
 
@@ -279,10 +366,13 @@ def _fill_statement(st: Statement, investments: list) -> Statement:
         rows = []
         for ps in st.periods:
             part = ps.payers.get(payer.payer_id)
+            state = st.period_versions.get(ps.period.id, {})
             rows.append(
                 {
                     "period": ps.period,
                     "running": ps.period.ends_on >= today,
+                    "paid_at": state.get("paid_at"),
+                    "version": state.get("version", ""),
                     "lines": part.by_definition if part else {},
                     "demand": part.demand if part else Decimal(0),
                     "paid": part.paid if part else Decimal(0),
