@@ -426,28 +426,35 @@ def _fill_statement(st: Statement, investments: list) -> Statement:
 def projection_input(
     contract: Contract, households: int | None = None
 ) -> projection.ProjectionInput:
-    """Outcome probabilities from the data so far: verified achievements among the
-    contract's households whose holding window has passed."""
+    """Outcome probabilities from the data so far (verified achievements among the
+    contract's households whose holding window has passed), priced by the engine's own
+    functions: each payer's rate line, each household's attachment fee at its own
+    contract year, the return cap from the actual drawdowns."""
     terms = contract_terms(contract)
     today = dates.today()
     hh = contract_households(contract)
     starts = list(hh.values_list("started_on", flat=True))
-    prices: dict[str, Decimal] = defaultdict(Decimal)
+    payer_cents: dict[str, list[int]] = defaultdict(list)
     comparison: dict[str, float | None] = {}
     for ln in terms.lines:
-        if ln.method == "besparing":
-            amount = (
-                max(Decimal(0), (ln.benchmark_months or 0) / 2)
-                * (ln.monthly_cost or 0)
-                * ln.savings_share_percent
-                / 100
-            )
-        else:
-            amount = ln.price
-        prices[ln.definition] += amount
+        # Counterfactual savings: half the benchmark duration assumed avoided.
+        assumed = engine.VerifiedOutcome(
+            0, 0, ln.definition, today, (ln.benchmark_months or Decimal(0)) / 2
+        )
+        amount, _ = engine.outcome_demand(ln, assumed)
+        payer_cents[ln.definition].append(int(amount / engine.CENT))
         if ln.comparison_rate is not None:
             comparison[ln.definition] = float(ln.comparison_rate)
-    definitions = OutcomeDefinition.objects.filter(code__in=prices).order_by("code")
+    fee_by_year: dict[int, int] = {}
+
+    def fee_cents(on: date) -> int:
+        year = engine.contract_year(terms.starts_on, on)
+        if year not in fee_by_year:
+            demands = engine.attachment_demands(terms, on)
+            fee_by_year[year] = int(sum(demands.values(), Decimal(0)) / engine.CENT)
+        return fee_by_year[year]
+
+    definitions = OutcomeDefinition.objects.filter(code__in=payer_cents).order_by("code")
     achieved = _count_verified(hh, definitions)
     outcomes = []
     for d in definitions:
@@ -458,21 +465,19 @@ def projection_input(
                 d.code,
                 min(achieved.get(d.code, 0), eligible),
                 eligible,
-                float(prices[d.code]),
+                sum(payer_cents[d.code]) / 100,
                 comparison.get(d.code),
+                payer_cents=tuple(payer_cents[d.code]),
             )
         )
     capital = sum((d.amount for d in terms.drawdowns), Decimal(0))
     committed = sum((i.committed for i in contract.investments.all()), Decimal(0))
     years = max((contract.ends_on - contract.starts_on).days / 365.25, 0.5)
+    room = engine.return_room(terms, contract.ends_on, {})
     return projection.ProjectionInput(
         households=households if households is not None else len(starts),
         outcomes=tuple(outcomes),
-        attachment_fee=float(
-            sum((p.attachment_fee for p in terms.payers), Decimal(0))
-            * engine.fee_share(terms, today)
-            / 100
-        ),
+        attachment_fee=fee_cents(today) / 100,
         deadweight_paid=contract.deadweight_paid,
         deadweight_of=contract.deadweight_of,
         trigger_percent=None
@@ -484,6 +489,9 @@ def projection_input(
         if contract.max_return_rate is None
         else float(contract.max_return_rate),
         horizon_years=years,
+        known_households=len(starts),
+        known_fee_cents=sum(fee_cents(s) for s in starts),
+        return_cap=None if room is None or not room else float(sum(room.values())),
     )
 
 

@@ -539,7 +539,8 @@ def add_rate_line(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        _lock_contract(contract)
+        locked = _lock_contract(contract)
+        record_version(user, locked)  # the terms before the change, if not yet kept
         if RateCardLine.objects.filter(
             contract=contract, definition=definition, payer=payer
         ).exists():
@@ -558,6 +559,7 @@ def add_rate_line(
             comparison_rate=comparison_rate,
         )
         record(user, Action.CREATE, line, detail="tariefregel")
+        record_version(user, locked)  # a new rate line is a change of terms
     return line
 
 
