@@ -18,7 +18,7 @@ from maatpact.common import dates, versions
 from maatpact.households.models import Household
 from maatpact.regions.models import Organisation
 
-from . import engine, projection, rules, savings
+from . import contract_versions, engine, projection, rules, savings
 from .models import AchievedOutcome, Contract, HouseholdEvent, OutcomeDefinition
 
 # --- Events and outcomes ------------------------------------------------------------
@@ -249,9 +249,7 @@ def _period_versions(contract: Contract, period_rows: list) -> dict[int, dict]:
 
 
 def _version_is_current(contract: Contract, version) -> bool:
-    from .services import _same_terms, terms_snapshot
-
-    return _same_terms(version, terms_snapshot(contract))
+    return contract_versions.same_terms(version, contract_versions.terms_snapshot(contract))
 
 
 def settled_results(contract: Contract) -> dict[int, engine.PeriodResult]:

@@ -24,6 +24,7 @@ from maatpact.common.versions import OUTCOMES, data_changed
 from maatpact.households.models import Household
 
 from . import rules
+from .contract_versions import same_terms, terms_snapshot
 from .models import (
     AchievedOutcome,
     Contract,
@@ -327,59 +328,6 @@ def _lock_contract(contract: Contract) -> Contract:
     return Contract.objects.select_for_update().get(pk=contract.pk)
 
 
-def _money(value: Decimal | None) -> str | None:
-    return None if value is None else str(value)
-
-
-def terms_snapshot(contract: Contract) -> dict:
-    """The contract's terms as they are now, in the form a ``ContractVersion`` keeps."""
-    return {
-        "cap_per_household": contract.cap_per_household,
-        "cap_total": contract.cap_total,
-        "max_return_rate": contract.max_return_rate,
-        "deadweight_paid": contract.deadweight_paid,
-        "deadweight_of": contract.deadweight_of,
-        "trigger_percent": contract.trigger_percent,
-        "payer_caps": {
-            str(org): _money(cap)
-            for org, cap in contract.payers.order_by("organisation_id").values_list(
-                "organisation_id", "cap"
-            )
-        },
-        "rate_card": [
-            [code, org, method, *map(_money, amounts)]
-            for code, org, method, *amounts in contract.rate_card.order_by(
-                "definition__code", "payer__organisation_id"
-            ).values_list(
-                "definition__code",
-                "payer__organisation_id",
-                "method",
-                "price",
-                "benchmark_months",
-                "monthly_cost",
-                "savings_share_percent",
-                "comparison_rate",
-            )
-        ],
-    }
-
-
-def _same_terms(version: ContractVersion, snapshot: dict) -> bool:
-    def norm(value):
-        return None if value is None else Decimal(value)
-
-    return (
-        all(
-            norm(getattr(version, f)) == norm(snapshot[f])
-            for f in ("cap_per_household", "cap_total", "max_return_rate", "trigger_percent")
-        )
-        and (version.deadweight_paid, version.deadweight_of)
-        == (snapshot["deadweight_paid"], snapshot["deadweight_of"])
-        and version.payer_caps == snapshot["payer_caps"]
-        and version.rate_card == snapshot["rate_card"]
-    )
-
-
 def record_version(user: User | None, contract: Contract) -> ContractVersion:
     """The version for the contract's current terms: the latest if they did not change,
     else a new one valid from today (the first one from the contract's start).
@@ -388,7 +336,7 @@ def record_version(user: User | None, contract: Contract) -> ContractVersion:
     """
     snapshot = terms_snapshot(contract)
     latest = contract.versions.order_by("-number").first()
-    if latest is not None and _same_terms(latest, snapshot):
+    if latest is not None and same_terms(latest, snapshot):
         return latest
     version = ContractVersion.objects.create(
         contract=contract,
