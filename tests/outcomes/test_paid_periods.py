@@ -160,3 +160,23 @@ def test_pay_over_the_api_and_the_statement_names_paid_state_and_version(
     )
     login(client, financier)  # not a manager: the contract is not even visible
     assert client.post(url).status_code == 404
+
+
+def test_pay_on_the_page_then_the_page_shows_it_as_final(
+    client, regional, household, goirle_household
+):
+    from django.urls import reverse
+
+    from tests.conftest import login
+
+    c, *_ = _two_period_contract(regional, household, goirle_household)
+    p1 = c.periods.get(name="Alles")
+    login(client, regional)
+    page = reverse("outcomes:contract", args=[c.pk])
+    assert "Vastzetten als betaald" in client.get(page).content.decode()
+    response = client.post(reverse("outcomes:period_pay", args=[c.pk, p1.pk]), follow=True)
+    html = response.content.decode()
+    assert "is betaald en staat nu vast" in html
+    assert "definitief" in html and "versie 1 (vanaf" in html
+    again = client.post(reverse("outcomes:period_pay", args=[c.pk, p1.pk]), follow=True)
+    assert "al betaald" in again.content.decode()
