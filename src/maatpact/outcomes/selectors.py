@@ -19,7 +19,14 @@ from maatpact.households.models import Household
 from maatpact.regions.models import Organisation
 
 from . import contract_versions, engine, projection, rules, savings
-from .models import AchievedOutcome, Contract, HouseholdEvent, OutcomeDefinition
+from .models import (
+    AchievedOutcome,
+    Contract,
+    HouseholdEvent,
+    OutcomeDefinition,
+    PaidLine,
+    PaidReceipt,
+)
 
 # --- Events and outcomes ------------------------------------------------------------
 
@@ -216,8 +223,15 @@ def statement(user: User, contract: Contract) -> Statement:
     # is a new key) and per version of the households and verified outcomes it rests on.
     summary, attached = versions.cached_figure(
         "sib_payments",
-        (contract.pk, contract.starts_on, contract.ends_on, terms, periods, paid)
-        + (str(households.query),),
+        (
+            contract.pk,
+            contract.starts_on,
+            contract.ends_on,
+            terms,
+            periods,
+            paid,
+            str(households.query),
+        ),
         (versions.HOUSEHOLDS, versions.OUTCOMES),
         lambda: _payments(terms, periods, households, settled_results(contract)),
     )
@@ -254,8 +268,6 @@ def _version_is_current(contract: Contract, version) -> bool:
 
 def settled_results(contract: Contract) -> dict[int, engine.PeriodResult]:
     """The paid periods as they were paid: stored lines and receipts, never recomputed."""
-    from .models import PaidLine, PaidReceipt
-
     results = {
         p.pk: engine.PeriodResult(
             engine.Period(p.pk, p.name, p.starts_on, p.ends_on),
