@@ -89,7 +89,7 @@ def check_caps(terms: ContractTerms, result: engine.PaymentResult, households) -
             assert engine.ZERO <= ln.paid <= ln.demand - ln.deadweight
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=50, deadline=None)
 @given(scenarios())
 def test_payments_never_exceed_caps_and_payers_add_up(scenario):
     terms, attachments, outcomes = scenario
@@ -100,7 +100,7 @@ def test_payments_never_exceed_caps_and_payers_add_up(scenario):
     assert sum(result.payer_total(p.payer_id) for p in terms.payers) == result.total
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=50, deadline=None)
 @given(scenarios(), st.data())
 def test_a_further_verified_outcome_never_decreases_payments(scenario, data):
     terms, attachments, outcomes = scenario
