@@ -65,21 +65,24 @@ def criteria_for(cohort: Cohort | None) -> Criteria:
 def findings(household: Household, on: date) -> Findings:
     """What the screening looks at, as of ``on``.
 
-    Domains: the latest assessment of each subject (the household and each measured
-    adult) up to ``on``; a domain counts once when any subject scores it 1 or 2.
+    Domains: the latest assessment up to ``on`` of each subject (the household matrix
+    and each measured adult's matrix); the subject with the most domains scored 1 or 2
+    counts. (The matrices have different domain lists, so they are not added up.)
     Laws: distinct laws of provisions started by ``on`` and running then or ended at most
     ``LAW_LOOKBACK_DAYS`` before it.
     """
     latest: dict[tuple[int, int | None], Assessment] = {}
-    for assessment in Assessment.objects.filter(household=household, assessed_on__lte=on).order_by(
-        "assessed_on", "created_at", "pk"
-    ):
+    for assessment in Assessment.objects.filter(
+        household=household, assessed_on__lte=on
+    ).order_by("assessed_on", "created_at", "pk"):
         latest[(assessment.instrument_id, assessment.member_id)] = assessment
-    domain_codes = (
-        Score.objects.filter(assessment__in=[a.pk for a in latest.values()], score__lte=2)
-        .values_list("domain__code", flat=True)
-        .distinct()
-    )
+    low: dict[int, set[str]] = {}
+    for assessment_id, code in Score.objects.filter(
+        assessment__in=[a.pk for a in latest.values()], score__lte=2
+    ).values_list("assessment_id", "domain__code"):
+        low.setdefault(assessment_id, set()).add(code)
+    worst = max(low.values(), key=lambda codes: (len(codes), sorted(codes)), default=set())
+    domain_codes = worst
     since = on - timedelta(days=LAW_LOOKBACK_DAYS)
     law_codes = (
         Provision.objects.filter(household=household, starts_on__lte=on)
