@@ -99,8 +99,9 @@ def test_only_the_latest_assessment_counts(coordinator, household):
 def test_matrices_are_not_added_up(coordinator, household):
     """Household matrix with 2 low, an adult's matrix with 2 low: 2 found, not 4."""
     adult = household.members.get(role="aanvrager")
-    _zrm(coordinator, household, 2)
-    _zrm(coordinator, household, 2, member=adult)
+    earlier = dates.today() - timedelta(days=5)
+    _zrm(coordinator, household, 2, on=earlier)
+    _zrm(coordinator, household, 2, member=adult, on=earlier)
     assert selectors.findings(household, dates.today()).domains_found == 2
     _zrm(coordinator, household, 3, member=adult, on=dates.today())
     assert selectors.findings(household, dates.today()).domains_found == 3
