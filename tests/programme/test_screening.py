@@ -35,7 +35,11 @@ def _cohort(phase: int = 1, capacity: int = 10) -> Cohort:
 
 def _zrm(actor, household, n_low: int, *, on: date | None = None, member=None) -> None:
     """A household matrix with ``n_low`` domains at level 2 and the rest at level 4."""
-    codes = LOW if member is None else ["financien", "werk_opleiding", "huisvesting", "geestelijke_gezondheid"]
+    codes = (
+        LOW
+        if member is None
+        else ["financien", "werk_opleiding", "huisvesting", "geestelijke_gezondheid"]
+    )
     scores = {code: (2 if i < n_low else 4) for i, code in enumerate(codes)}
     assessment_services.record_assessment(
         actor, household, assessed_on=on or dates.today(), scores=scores, member=member
