@@ -81,9 +81,8 @@ def make_selectable(actor: User, household: Household, *, on: date | None = None
     from decimal import Decimal
 
     from maatpact.assessments import services as assessment_services
-    from maatpact.provisions.models import Law, Provision
-
     from maatpact.common import dates
+    from maatpact.provisions.models import Law, Provision
 
     on = on or dates.today()
     assessment_services.record_assessment(

@@ -12,7 +12,7 @@ from rest_framework.test import APIClient
 from maatpact.audit.models import AuditEvent
 from maatpact.households.models import Cohort
 from maatpact.programme import services
-from maatpact.programme.models import Phase, Programme, Screening
+from maatpact.programme.models import Phase, Screening
 from maatpact.regions.models import Region
 from tests import factories
 from tests.conftest import login

@@ -12,7 +12,7 @@ from maatpact.audit.models import AuditEvent
 from maatpact.households import services as household_services
 from maatpact.households.models import Cohort
 from maatpact.programme import selectors, services
-from maatpact.programme.models import Phase, Programme
+from maatpact.programme.models import Phase
 from maatpact.regions.models import Region
 from tests import factories
 

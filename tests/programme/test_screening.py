@@ -13,7 +13,7 @@ from maatpact.common import dates
 from maatpact.households import services as household_services
 from maatpact.households.models import Cohort, Household
 from maatpact.programme import selectors, services
-from maatpact.programme.models import Phase, Programme, Screening
+from maatpact.programme.models import Programme, Screening
 from maatpact.provisions.models import Law, Provision
 from maatpact.regions.models import Region
 from tests import factories

@@ -72,9 +72,9 @@ def findings(household: Household, on: date) -> Findings:
     ``LAW_LOOKBACK_DAYS`` before it.
     """
     latest: dict[tuple[int, int | None], Assessment] = {}
-    for assessment in Assessment.objects.filter(
-        household=household, assessed_on__lte=on
-    ).order_by("assessed_on", "created_at", "pk"):
+    for assessment in Assessment.objects.filter(household=household, assessed_on__lte=on).order_by(
+        "assessed_on", "created_at", "pk"
+    ):
         latest[(assessment.instrument_id, assessment.member_id)] = assessment
     low: dict[int, set[str]] = {}
     for assessment_id, code in Score.objects.filter(
