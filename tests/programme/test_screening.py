@@ -140,8 +140,9 @@ def test_team_lead_overrides_with_a_reason(coordinator, team_lead, household):
     with pytest.raises(ValidationError) as exc:
         _select(coordinator, household, cohort, override_reason="Ik wil het graag")
     assert "Alleen een teamleider" in str(exc.value)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as exc:
         _select(team_lead, household, cohort)  # no reason
+    assert "Vul de reden van afwijking in" in str(exc.value)
     _select(team_lead, household, cohort, override_reason="  Acute dakloosheid dreigt  ")
     household.refresh_from_db()
     assert household.status == "geselecteerd"

@@ -306,9 +306,11 @@ def selection_guard(
         )
     message = "Dit huishouden voldoet niet aan de selectiecriteria: " + "; ".join(shortfall) + "."
     if not override_reason:
-        raise ValidationError(
-            {"status": message + " Alleen een teamleider kan afwijken, met een reden."}
-        )
+        if access.can_override_selection(actor, household):
+            hint = " Vul de reden van afwijking in om het toch te selecteren."
+        else:
+            hint = " Alleen een teamleider kan afwijken, met een reden."
+        raise ValidationError({"status": message + hint})
     if not access.can_override_selection(actor, household):
         raise ValidationError(
             {"override_reason": message + " Alleen een teamleider van de gemeente kan afwijken."}
