@@ -131,7 +131,8 @@ def change_status(request: HttpRequest, number: str) -> HttpResponse:
                 form.cleaned_data["status"],
                 reason=form.cleaned_data["reason"],
                 cohort=form.cleaned_data["cohort"],
-                override_reason=form.cleaned_data["override_reason"],
+                override_reason=form.cleaned_data.get("override_reason", ""),
+                on=form.cleaned_data["on"],
             )
         except ValidationError as exc:
             for message in exc.messages:
