@@ -10,7 +10,7 @@ its allocations (``budget-reconcile`` checks both).
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
@@ -188,6 +188,7 @@ class SourceRow:
     approved: Decimal
     paid: Decimal
     available: Decimal
+    per_source: list[Decimal] = field(default_factory=list)  # in the order of ``sources``
 
 
 def sources_overview(fund: Fund) -> dict:
@@ -217,6 +218,8 @@ def sources_overview(fund: Fund) -> dict:
             )
         )
     sources = sorted(per_source)
+    for row in rows:
+        row.per_source = [row.by_source.get(s, ZERO) for s in sources]
     return {
         "rows": rows,
         "sources": sources,
