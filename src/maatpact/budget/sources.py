@@ -179,6 +179,13 @@ def top_up(
     return fund
 
 
+def _short(name: str) -> str:
+    """'Wet maatschappelijke ondersteuning 2015 (Wmo 2015)' -> 'Wmo 2015' for a column."""
+    if name.endswith(")") and "(" in name:
+        return name[name.rindex("(") + 1 : -1]
+    return name
+
+
 @dataclass
 class SourceRow:
     municipality: str
@@ -194,7 +201,7 @@ class SourceRow:
 def sources_overview(fund: Fund) -> dict:
     """Per municipality: what it put in (per source budget) against what it was allocated
     and spent. Sums in Python (SQLite adds decimals in floating point)."""
-    laws = {law.pk: law.name for law in Law.objects.all()}
+    laws = {law.pk: _short(law.name) for law in Law.objects.all()}
     contributed: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(lambda: ZERO))
     per_source: dict[str, Decimal] = defaultdict(lambda: ZERO)
     for municipality, source_id, amount in fund.contributions.values_list(
