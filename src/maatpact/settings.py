@@ -100,6 +100,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "maatpact.audit.middleware.RequestIdMiddleware",
+    # A 404 for a household outside the caller's scope is audited as an attempt.
+    "maatpact.audit.middleware.AccessAttemptMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
