@@ -216,13 +216,37 @@ MAATPACT_AUDIT = {
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "30")))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Two locks (maatpact.accounts.lockout): username + address at AXES_FAILURE_LIMIT, the
+# username alone at MAATPACT_USERNAME_FAILURE_LIMIT. The pair must stay listed first.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username"]
+AXES_HANDLER = "maatpact.accounts.lockout.LockoutHandler"
+MAATPACT_USERNAME_FAILURE_LIMIT = int(os.environ.get("MAATPACT_USERNAME_FAILURE_LIMIT", "20"))
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "security/locked.html"
 AXES_VERBOSE = False
-# Number of reverse proxies in front of the app whose X-Forwarded-For entries we trust.
-MAATPACT_TRUSTED_PROXIES = int(os.environ.get("MAATPACT_TRUSTED_PROXIES", "0"))
-AXES_CLIENT_IP_CALLABLE = "maatpact.security.middleware.client_ip"
+
+
+def trusted_proxies_from_env(default: str = "") -> list[str]:
+    """The reverse proxies whose X-Forwarded-For entries we trust: addresses or networks.
+
+    Anything else (e.g. the old proxy *count* ``1``) refuses to start.
+    """
+    import ipaddress
+
+    entries = env_list("MAATPACT_TRUSTED_PROXIES", default)
+    for entry in entries:
+        try:
+            ipaddress.ip_network(entry, strict=False)
+        except ValueError as exc:
+            raise ImproperlyConfigured(
+                f"MAATPACT_TRUSTED_PROXIES: {entry!r} is geen adres of netwerk van een proxy "
+                "(bijvoorbeeld 10.0.0.5 of 10.0.0.0/24)."
+            ) from exc
+    return entries
+
+
+MAATPACT_TRUSTED_PROXIES = trusted_proxies_from_env()
+AXES_CLIENT_IP_CALLABLE = "maatpact.accounts.lockout.client_ip"
 
 # Strict Content-Security-Policy (django-csp 4 format): only our own files, no inline
 # script or style anywhere. The API documentation pages relax it per view
