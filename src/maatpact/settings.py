@@ -56,7 +56,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
+    # API tokens stored as a digest (accounts.ApiToken swaps knox's own model).
+    "knox",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -281,10 +282,24 @@ if os.environ.get("REDIS_URL"):
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "maatpact@hartvanbrabant.example")
 
+# API tokens (docs/security.md, "API tokens"): only a digest is stored, every token
+# expires. A user fetching one for itself (/api/v1/token/) gets API_TOKEN_HOURS; an
+# administrator issues tokens for system accounts for at most API_TOKEN_MAX_DAYS.
+KNOX_TOKEN_MODEL = "accounts.ApiToken"
+MAATPACT_API_TOKEN_HOURS = int(os.environ.get("MAATPACT_API_TOKEN_HOURS", "10"))
+MAATPACT_API_TOKEN_DAYS = int(os.environ.get("MAATPACT_API_TOKEN_DAYS", "90"))
+MAATPACT_API_TOKEN_MAX_DAYS = int(os.environ.get("MAATPACT_API_TOKEN_MAX_DAYS", "365"))
+REST_KNOX = {
+    "TOKEN_MODEL": KNOX_TOKEN_MODEL,
+    "TOKEN_TTL": timedelta(hours=MAATPACT_API_TOKEN_HOURS),
+    "AUTH_HEADER_PREFIX": "Token",  # the header clients already send
+    "AUTO_REFRESH": False,  # a token's lifetime is fixed at issue
+}
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "maatpact.accounts.tokens.ApiTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
