@@ -266,3 +266,26 @@ def test_the_migration_revokes_drf_clear_text_tokens(coordinator):
         cursor.execute("INSERT INTO authtoken_token (\"key\") VALUES ('0123456789abcdef')")
         migration.revoke_clear_text_tokens(apps, Editor(cursor))
     assert "authtoken_token" not in connection.introspection.table_names()
+
+
+def test_the_command_issues_once_lists_without_the_key_and_revokes(coordinator, capsys):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    call_command(
+        "api-token", "uitgeven", coordinator.username, "--naam", "koppeling", "--dagen", "30"
+    )
+    text = capsys.readouterr().out.strip()
+    token = ApiToken.objects.get(user=coordinator)
+    assert hashlib.sha512(text.encode()).hexdigest() == token.digest
+    assert (token.expiry - token.created) == timedelta(days=30)
+    call_command("api-token", "lijst")
+    listing = capsys.readouterr().out
+    assert "koppeling" in listing and text not in listing and token.token_key not in listing
+    with pytest.raises(CommandError):
+        call_command("api-token", "uitgeven", coordinator.username, "--naam", "x", "--dagen", "999")
+    call_command("api-token", "intrekken", str(token.pk))
+    assert _get(text).status_code in REFUSED
+    assert [e.detail for e in _events(coordinator, "revoke")] == [
+        "ingetrokken via de opdrachtregel"
+    ]

@@ -184,3 +184,37 @@ def test_api_probe_of_an_unknown_number_keeps_the_value_out(api, goirle_coordina
     (attempt,) = _attempts()
     assert attempt.household_id is None
     assert factories.VALID_BSN_2 not in " ".join(str(v) for v in attempt.__dict__.values())
+
+
+def test_api_probe_of_another_households_record_id_is_traced_to_that_household(
+    api, goirle_coordinator, coordinator, household
+):
+    """A goal id of a Tilburg household, asked by a Goirle coordinator: the 404 is an
+    attempt on that household (the goal reaches it through its plan)."""
+    from maatpact.plans import services as plan_services
+
+    goal = plan_services.add_goal(
+        coordinator, household.plan, domain_code="hh_financien", description="Schulden"
+    )
+    assert api.get(f"/api/v1/goals/{goal.pk}/").status_code == 404
+    (attempt,) = _attempts()
+    assert attempt.household_id == household.pk and attempt.actor_id == goirle_coordinator.pk
+    assert "goal-detail" in attempt.detail
+    _no_personal_values([household])
+    assert "Schulden" not in " ".join(str(v) for v in attempt.__dict__.values())
+
+
+def test_api_probe_of_an_id_that_names_nothing_is_logged_on_the_callers_chain(
+    api, goirle_coordinator
+):
+    assert api.get("/api/v1/goals/999999/").status_code == 404
+    assert api.get("/api/v1/goals/not-an-id/").status_code == 404
+    attempts = _attempts()
+    assert len(attempts) == 2
+    assert {a.chain for a in attempts} == {user_chain_key(goirle_coordinator.pk)}
+    assert all("999999" not in a.detail and "not-an-id" not in a.detail for a in attempts)
+
+
+def test_a_404_outside_household_data_is_no_attempt(api):
+    assert api.get("/api/v1/municipalities/GM0000/").status_code == 404
+    assert _attempts() == []

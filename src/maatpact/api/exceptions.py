@@ -26,7 +26,7 @@ def to_drf_validation_error(exc: DjangoValidationError) -> exceptions.Validation
 
 
 def exception_handler(exc, context):
-    record_refused(context.get("request"), exc)
+    record_refused(context.get("request"), exc, context.get("view"))
     if isinstance(exc, DjangoValidationError):
         exc = to_drf_validation_error(exc)
     elif isinstance(exc, DjangoPermissionDenied):

@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
 from drf_spectacular.openapi import AutoSchema
 from rest_framework import serializers
-
-from maatpact.audit.probes import HouseholdNotFound
 
 from .exceptions import to_drf_validation_error
 
@@ -64,22 +61,3 @@ class ObjectResponseSchema(AutoSchema):
 
     def _is_list_view(self, serializer=None) -> bool:
         return False
-
-
-class HouseholdLookupMixin:
-    """For a viewset addressed by household number: a 404 is an audited access attempt.
-
-    ``get_object`` on the caller's scoped queryset answers 404 for a household outside
-    the scope exactly as for an unknown number; this turns that 404 into
-    :class:`~maatpact.audit.probes.HouseholdNotFound`, which the exception handler
-    records (``audit.probes``). Put it before the DRF mixins in the bases.
-    """
-
-    household_level = "api"
-
-    def get_object(self):
-        try:
-            return super().get_object()
-        except Http404 as exc:
-            kwarg = self.lookup_url_kwarg or self.lookup_field
-            raise HouseholdNotFound(self.kwargs.get(kwarg, ""), self.household_level) from exc

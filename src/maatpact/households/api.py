@@ -11,7 +11,7 @@ from rest_framework.response import Response
 
 from maatpact.accounts import policies
 from maatpact.accounts.models import User
-from maatpact.api.mixins import HouseholdLookupMixin, run_service
+from maatpact.api.mixins import run_service
 from maatpact.audit.services import Action, record, record_many
 from maatpact.common.validators import validate_birth_date
 from maatpact.regions.models import Municipality
@@ -120,7 +120,6 @@ class HouseholdFilter(django_filters.FilterSet):
 
 
 class HouseholdViewSet(
-    HouseholdLookupMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,

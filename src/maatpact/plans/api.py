@@ -9,7 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from maatpact.accounts import policies
-from maatpact.api.mixins import CaseHouseholdField, HouseholdLookupMixin, run_service
+from maatpact.api.mixins import CaseHouseholdField, run_service
 from maatpact.audit.services import Action as AuditAction
 from maatpact.audit.services import record, record_many
 from maatpact.regions.models import Organisation
@@ -128,7 +128,6 @@ class _Audited:
 
 
 class PlanViewSet(
-    HouseholdLookupMixin,
     _Audited,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
