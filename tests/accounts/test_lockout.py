@@ -119,3 +119,19 @@ def test_the_pair_lock_still_comes_first(client, coordinator):
         _attempt(client, coordinator, REMOTE_ADDR="203.0.113.1")
     assert _attempt(client, coordinator, "x", REMOTE_ADDR="203.0.113.1").status_code == 429
     assert _attempt(client, coordinator, "x", REMOTE_ADDR="203.0.113.2").status_code == 302
+
+
+@pytest.mark.django_db
+@override_settings(**LOCKOUT)
+def test_the_token_endpoint_counts_towards_the_same_lock(coordinator):
+    """Passwords can be guessed through /api/v1/token/ as well: the same lock holds."""
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    for _ in range(4):
+        wrong = api.post("/api/v1/token/", {"username": coordinator.username, "password": "nee"})
+        assert wrong.status_code == 400
+    api.post("/api/v1/token/", {"username": coordinator.username, "password": "nee"})
+    right = api.post("/api/v1/token/", {"username": coordinator.username, "password": "x"})
+    assert right.status_code == 429 and "geblokkeerd" in right.json()["detail"]
+    assert "token" not in right.json()

@@ -21,6 +21,7 @@ from maatpact.api.mixins import run_service
 from .middleware import is_verified, two_factor_required
 
 DEFAULT_NAME = "Token via /api/v1/token/"
+LOCKED = "Te veel mislukte pogingen. Dit account is tijdelijk geblokkeerd; probeer het later."
 
 
 class TokenRequestSerializer(AuthTokenSerializer):
@@ -71,7 +72,11 @@ class ObtainTokenView(APIView):
                 status=status.HTTP_403_FORBIDDEN,
             )
         serializer = self.serializer_class(data=request.data, context={"request": request})
-        serializer.is_valid(raise_exception=True)
+        if not serializer.is_valid():
+            if getattr(request, "axes_locked_out", False):
+                # The same lockout as the login page (django-axes counts these attempts).
+                return Response({"detail": LOCKED}, status=status.HTTP_429_TOO_MANY_REQUESTS)
+            return Response(serializer.errors, status=status.HTTP_400_BAD_REQUEST)
         user = serializer.validated_data["user"]
         token, text = run_service(
             tokens.issue_token,
