@@ -135,3 +135,11 @@ def test_the_token_endpoint_counts_towards_the_same_lock(coordinator):
     right = api.post("/api/v1/token/", {"username": coordinator.username, "password": "x"})
     assert right.status_code == 429 and "geblokkeerd" in right.json()["detail"]
     assert "token" not in right.json()
+
+
+def test_a_lockout_configuration_without_the_username_lock_is_an_error(settings):
+    from maatpact.accounts.checks import lockout_parameters
+
+    assert lockout_parameters(None) == []
+    settings.AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+    assert [e.id for e in lockout_parameters(None)] == ["maatpact.accounts.E001"]

@@ -10,7 +10,7 @@ class AccountsConfig(AppConfig):
         from django.db.models.signals import post_save
         from knox.signals import token_expired
 
-        from . import tokens
+        from . import checks, tokens  # noqa: F401 (checks register themselves)
         from .models import User
 
         post_save.connect(tokens.revoke_on_user_change, sender=User, dispatch_uid="token-revoke")
