@@ -71,6 +71,25 @@ def test_municipality_overview_logs_only_the_page_shown(client, team_lead, tilbu
     assert _views("gemeente-overzicht") == {}  # nothing listed, nothing logged
 
 
+def test_municipality_overview_logs_the_households_its_worklist_items_name(
+    client, coordinator, team_lead, household
+):
+    """A spend above the threshold waits for the team lead: the item names the household
+    although the filtered list (closed households) shows none."""
+    from maatpact.budget import services as budget_services
+    from tests.budget.helpers import fund_for, goal_for
+    from tests.budget.helpers import request as spend_request
+
+    fund_for("Tilburg", "10000.00")
+    budget_services.request_spend(
+        coordinator, household, spend_request(goal_for(household), "3000.00")
+    )
+    login(client, team_lead)
+    response = client.get(reverse("households:overview"), {"status": "afgesloten"})
+    assert household.number in response.content.decode()  # named by the approval item
+    assert _views("gemeente-overzicht") == {household.pk: 1}
+
+
 def test_regional_list_logs_each_household_it_lists(client, regional, tilburg, goirle_household):
     login(client, regional)
     assert client.get(reverse("households:region")).status_code == 200
