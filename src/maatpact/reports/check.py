@@ -227,9 +227,7 @@ def _status_rows(out: Figures, table: str, groups: list[tuple[Any, str]], rows: 
         for status, text in STATUSES:
             n = sum(c for (g, s), c in counts.items() if s == status and group in (g, "*"))
             out[f"{table}[{name}].{text}"] = n
-        out[f"{table}[{name}].Totaal"] = sum(
-            c for (g, _), c in counts.items() if group in (g, "*")
-        )
+        out[f"{table}[{name}].Totaal"] = sum(c for (g, _), c in counts.items() if group in (g, "*"))
 
 
 def check_households(ctx: ReportContext) -> Figures:
@@ -364,15 +362,20 @@ def check_obstacles(ctx: ReportContext) -> Figures | None:
         for t, law, org, hid, delay, harm, raised in Obstacle.objects.filter(
             municipality__in=ctx.municipalities
         ).values_list(
-            "type", "law__name", "organisation__name", "household_id", "delay_days",
-            "harm_euros", "raised_at",
+            "type",
+            "law__name",
+            "organisation__name",
+            "household_id",
+            "delay_days",
+            "harm_euros",
+            "raised_at",
         )  # fmt: skip
         if ctx.date_from <= local_day(raised) <= ctx.date_to
     ]
     if not rows:
         return None
     out: Figures = {"totaal": len(rows)}
-    for table, column, head in (("soort", 0, "Soort"), ("wet", 1, "Wet"), ("organisatie", 2, "")):
+    for table, column in (("soort", 0), ("wet", 1), ("organisatie", 2)):
         groups = defaultdict(list)
         for row in rows:
             groups[row[column]].append(row)
@@ -394,9 +397,9 @@ def check_budget(ctx: ReportContext) -> Figures:
 
     scope = {h.pk for h in households(ctx)}
     allocated: dict[str, Decimal] = defaultdict(Decimal)
-    for name, amount in Allocation.objects.filter(
-        municipality__in=ctx.municipalities
-    ).values_list("municipality__name", "allocated"):
+    for name, amount in Allocation.objects.filter(municipality__in=ctx.municipalities).values_list(
+        "municipality__name", "allocated"
+    ):
         allocated[name] += amount
     categories = dict(Spend.Category.choices)
     spends = {
@@ -406,7 +409,11 @@ def check_budget(ctx: ReportContext) -> Figures:
             status__in=("goedgekeurd", "betaald", "teruggedraaid"),
             decided_at__isnull=False,
         ).values_list(
-            "pk", "household_id", "allocation__municipality__name", "category", "amount",
+            "pk",
+            "household_id",
+            "allocation__municipality__name",
+            "category",
+            "amount",
             "decided_at",
         )  # fmt: skip
     }
@@ -429,11 +436,12 @@ def check_budget(ctx: ReportContext) -> Figures:
     names = set(allocated) | {s[1] for s, _ in to_date}
     for name in [*sorted(names), None]:
         where = f"per_gemeente[{name or 'Totaal'}]."
-        mine = lambda rows: [r for r in rows if name is None or r[0][1] == name]  # noqa: E731
-        spent_to_date = sum((a for _, a in mine(to_date)), Decimal(0))
+        spent_to_date = sum((a for s, a in to_date if name in (None, s[1])), Decimal(0))
         alloc = total_alloc if name is None else allocated.get(name, Decimal(0))
         out[where + "Toegewezen"] = alloc
-        out[where + "Besteed in periode"] = sum((a for _, a in mine(period)), Decimal(0))
+        out[where + "Besteed in periode"] = sum(
+            (a for s, a in period if name in (None, s[1])), Decimal(0)
+        )
         out[where + "Besteed t/m einddatum"] = spent_to_date
         out[where + "% van toewijzing"] = pct(spent_to_date, alloc)
         out[where + "Huishoudens (periode)"] = len(
@@ -468,9 +476,9 @@ def check_escalations(ctx: ReportContext) -> Figures:
         Breakthrough.objects.filter(obstacle_id__in=obstacles).values_list("obstacle_id", "on")
     )
     reached = defaultdict(set)
-    for obstacle, level, at in EscalationStep.objects.filter(
-        obstacle_id__in=obstacles
-    ).values_list("obstacle_id", "level_id", "at"):
+    for obstacle, level, at in EscalationStep.objects.filter(obstacle_id__in=obstacles).values_list(
+        "obstacle_id", "level_id", "at"
+    ):
         if ctx.date_from <= local_day(at) <= ctx.date_to:
             reached[level].add(obstacle)
     out: Figures = {}
@@ -547,9 +555,7 @@ def check_system_cost(ctx: ReportContext) -> Figures:
     from maatpact.regions.models import Organisation
 
     last = last_costed_day(ctx)
-    population = [
-        h for h in in_period(ctx) if h.started_on is not None and h.started_on <= last
-    ]
+    population = [h for h in in_period(ctx) if h.started_on is not None and h.started_on <= last]
     by_household = defaultdict(list)
     provisions = Provision.objects.filter(household_id__in=[h.pk for h in population])
     if ctx.organisation_id is not None:

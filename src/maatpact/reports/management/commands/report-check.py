@@ -89,4 +89,3 @@ class Command(BaseCommand):
         if missing:
             raise CommandError(f"Onbekende gemeente(n): {', '.join(sorted(missing))}.")
         return found
-
