@@ -391,16 +391,18 @@ def check_obstacles(ctx: ReportContext) -> Figures | None:
 
 
 def check_budget(ctx: ReportContext) -> Figures:
-    """Granted spends by approval date minus reversals by the date they were booked: a
-    period's figures never change afterwards, and periods add up."""
-    from maatpact.budget.models import Allocation, LedgerEntry, Spend
+    """Granted spends by approval date minus reversals by the date they were booked, against
+    the allocations booked by the end: a period's figures never change afterwards."""
+    from maatpact.budget.models import LedgerEntry, Spend
 
     scope = {h.pk for h in households(ctx)}
-    allocated: dict[str, Decimal] = defaultdict(Decimal)
-    for name, amount in Allocation.objects.filter(municipality__in=ctx.municipalities).values_list(
-        "municipality__name", "allocated"
-    ):
-        allocated[name] += amount
+    sign = {"toewijzing": 1, "overheveling_in": 1, "toewijzing_terug": -1, "overheveling_uit": -1}
+    allocated: dict[str, Decimal] = {}
+    for name, kind, amount, at in LedgerEntry.objects.filter(
+        allocation__municipality__in=ctx.municipalities
+    ).values_list("allocation__municipality__name", "kind", "amount", "created_at"):
+        if kind in sign and local_day(at) <= ctx.date_to:
+            allocated[name] = allocated.get(name, Decimal(0)) + sign[kind] * amount
     categories = dict(Spend.Category.choices)
     spends = {
         pk: (hid, mun, categories.get(cat, cat), amount, local_day(decided))
