@@ -129,13 +129,12 @@ def compute_budget(ctx: ReportContext) -> SectionResult:
     # Net of what was booked back by the end of the period, on the day it was booked.
     for r in reversals(ctx):
         mun = per_mun[r["spend__allocation__municipality__name"]]
-        cat = per_cat.setdefault(
-            r["spend__category"], {"category": r["spend__category"], "n": 0, "total": ZERO, "h": 0}
-        )
         for row in (mun, totals):
             row["period"] -= r["period"]
             row["to_date"] -= r["to_date"]
-        cat["total"] -= r["period"]
+        if r["period"]:  # booked back in the period: the category shows it
+            empty = {"category": r["spend__category"], "n": 0, "total": ZERO, "h": 0}
+            per_cat.setdefault(r["spend__category"], empty)["total"] -= r["period"]
     per_cat = list(per_cat.values())
     query = (
         "SUM(bedrag) van toegekende uitgaven (goedgekeurd, betaald of (deels) "
