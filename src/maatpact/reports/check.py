@@ -34,8 +34,8 @@ DAY = timedelta(days=1)
 
 # Figures not recomputed here, with the reason (shown by ``report-check``).
 NOT_RECOMPUTED: dict[str, str] = {
-    "savings": "besparingsschatting (methode A en B met bootstrap): getest tegen "
-    "tests/outcomes, niet onafhankelijk nagerekend",
+    "savings": "besparingsschatting (methode A en B, contante waarde, bootstrap): met de "
+    "hand nagerekend in tests/reports/test_savings_costing.py, niet hier",
     "sib:betalingen": "betalingen komen uit de betaalmachine (outcomes.engine); nagerekend "
     "in tests/reports/test_reconcile.py tegen de afrekening via de API",
 }
