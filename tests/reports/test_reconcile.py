@@ -13,19 +13,23 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from fractions import Fraction
 from html.parser import HTMLParser
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
 from pypdf import PdfReader
 from rest_framework.test import APIClient
 
+from maatpact.budget import services as budget_services
 from maatpact.common import dates
+from maatpact.learning.models import Reflection
 from maatpact.obstacles.models import Obstacle
 from maatpact.outcomes.models import AchievedOutcome, OutcomeDefinition, PaymentPeriod
 from maatpact.reports import check
@@ -34,12 +38,15 @@ from maatpact.reports.registry import get_section
 from maatpact.reports.selectors import build_report, section_for
 from maatpact.reports.views import render_pdf
 from tests import factories
+from tests.budget.helpers import goal_for, request
 from tests.conftest import login
 
 from .conftest import PERIOD
 from .test_periods import YEAR_2024, budget, statuses  # noqa: F401 (fixtures)
 from .test_system_cost import hand  # noqa: F401 (fixture)
 from .wiring import add_wiring, dt
+
+AMS = ZoneInfo("Europe/Amsterdam")
 
 
 @pytest.fixture
@@ -156,10 +163,53 @@ PERIODS = [
 ]
 
 
+LATE_2024 = datetime(2024, 12, 31, 23, 30, tzinfo=AMS)  # 22:30 UTC: still 2024
+EARLY_2025 = datetime(2025, 1, 1, 0, 30, tzinfo=AMS)  # 23:30 UTC on 31 Dec: already 2025
+
+
 @pytest.fixture
-def region(wired, statuses, budget, hand):  # noqa: F811
+def around_new_year(report_data, coordinator, team_lead, regional):
+    """Moments half an hour either side of midnight on 31 Dec 2024, Amsterdam time."""
+    h = report_data.tilburg[0]
+    for moment in (LATE_2024, EARLY_2025):
+        Obstacle.objects.create(
+            household=h,
+            municipality=h.municipality,
+            type="overig",
+            description="Rond de jaarwisseling",
+            raised_by=coordinator,
+            raised_at=moment,
+        )
+        Reflection.objects.create(
+            household=h, author=coordinator, what_happened="x", what_worked="y", written_at=moment
+        )
+    with time_machine.travel(EARLY_2025, tick=False):
+        spend, _ = budget_services.request_spend(
+            coordinator, h, request(goal_for(h), amount="80.00", category="vervoer")
+        )
+    with time_machine.travel(datetime(2025, 1, 31, 23, 30, tzinfo=AMS), tick=False):
+        budget_services.reverse_spend(team_lead, spend, "30.00", "Deels terug")
+
+
+@pytest.fixture
+def region(wired, statuses, budget, hand, around_new_year):  # noqa: F811
     """Every fixture at once: the report region, the SIB, spends corrected later, households
-    further along today than at the end of a period, and the hand-costed households."""
+    further along today than at the end of a period, the hand-costed households, and
+    moments either side of midnight at the turn of the year."""
+
+
+def test_local_days_at_the_turn_of_the_year(region, regional):
+    """By hand: the moments at 23:30 count in 2024, those at 00:30 in 2025."""
+    year = check.check_report(_ctx(regional, YEAR_2024), sections={"obstacles", "lessons"})
+    assert year.differences == []
+    other = Obstacle.Type("overig").label
+    shown = check.flatten("obstacles", section_for(_ctx(regional, YEAR_2024), "obstacles"))
+    assert shown[f"soort[{other}].Knelpunten"] == 1
+    shown = check.flatten(
+        "budget", section_for(_ctx(regional, (date(2025, 1, 1), date(2025, 1, 31))), "budget")
+    )
+    # Spends approved at 00:30 on 1 Jan 2025: 80, less 30 booked back on 31 Jan at 23:30.
+    assert shown["per_soort[Vervoer].Bedrag (netto)"] == Decimal("50.00")
 
 
 def test_report_equals_check_for_every_scope_and_period(region, regional):
