@@ -233,6 +233,18 @@ def test_a_financiers_own_system_cost_equals_check(hand, financier):  # noqa: F8
     assert f"per_financier[{hand['a'].name}].Huishoudens" not in shown
 
 
+def test_a_financiers_report_equals_check(region, financier):
+    """Its own provisions in the system cost, only its rate cards in the SIB outcomes."""
+    for period in (PERIOD, YEAR_2024):
+        result = check.check_report(_ctx(financier, period))
+        assert result.differences == [] and result.compared > 20
+    shown = check.flatten("sib", section_for(_ctx(financier), "sib"))
+    assert {k for k in shown if k.startswith("resultaten[")} == {
+        "resultaten[Huisuitzetting voorkomen].Bereikt",
+        "resultaten[Huisuitzetting voorkomen].Geverifieerd",
+    }
+
+
 def _changed(value):
     if isinstance(value, bool) or value is None or isinstance(value, str):
         return None

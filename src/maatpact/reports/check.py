@@ -612,16 +612,37 @@ def check_system_cost(ctx: ReportContext) -> Figures:
 
 
 def check_sib_outcomes(ctx: ReportContext) -> Figures:
-    from maatpact.outcomes.models import AchievedOutcome, OutcomeDefinition
+    """Outcomes achieved in the period; a financier: only definitions on the rate card of a
+    contract it pays or invests in."""
+    from maatpact.outcomes.models import (
+        AchievedOutcome,
+        Investment,
+        OutcomeDefinition,
+        RateCardLine,
+    )
 
     scope = {h.pk for h in households(ctx)}
     names = dict(OutcomeDefinition.objects.values_list("pk", "name"))
+    if ctx.organisation_id is not None:
+        invested = set(
+            Investment.objects.filter(investor_id=ctx.organisation_id).values_list(
+                "contract_id", flat=True
+            )
+        )
+        mine = {
+            definition
+            for definition, contract, payer in RateCardLine.objects.values_list(
+                "definition_id", "contract_id", "payer__organisation_id"
+            )
+            if payer == ctx.organisation_id or contract in invested
+        }
+        names = {pk: name for pk, name in names.items() if pk in mine}
     outcomes = [
         (hid, definition, status == "geverifieerd")
         for hid, definition, status, on in AchievedOutcome.objects.filter(
             household_id__in=scope
         ).values_list("household_id", "definition_id", "status", "achieved_on")
-        if ctx.date_from <= on <= ctx.date_to
+        if ctx.date_from <= on <= ctx.date_to and definition in names
     ]
     out: Figures = {"bereikt": len(outcomes), "geverifieerd": sum(v for _, _, v in outcomes)}
     for pk, name in names.items():
