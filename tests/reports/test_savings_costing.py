@@ -67,3 +67,14 @@ def test_discounting_only_lowers_the_amounts(stays, regional):
     a, _ = stays
     row = _cells(section_for(build_context(regional, *Q1_2024), "savings"), a.name)
     assert Decimal("805.00") < row["Doormodderen"] < Decimal("810.00")
+
+
+def test_comparison_group_as_of_the_end_date(stays, coordinator, regional):
+    """Registered but never admitted: one by the end of Q1 2024, one after it (not yet
+    there on 31 March, so not in the comparison group of that report)."""
+    _household(coordinator, date(2024, 2, 1))
+    _household(coordinator, date(2024, 5, 1))
+    result = section_for(build_context(regional, *Q1_2024), "savings")
+    figures = {f.key: f.value for f in result.figures}
+    assert figures["deelnemers"] == 3  # H1, H2, H3 started by 31 March
+    assert figures["vergelijking"] == 1

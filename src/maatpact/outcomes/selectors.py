@@ -457,8 +457,10 @@ def _savings_report(today: date, rate: float, min_group: int) -> SavingsReport:
         if treated
         else {}
     )
+    # Screened but not admitted, and registered by the day of the estimate (a household
+    # registered later cannot be in the comparison group of an earlier report).
     comparison = dict(
-        Household.objects.filter(started_on__isnull=True)
+        Household.objects.filter(started_on__isnull=True, registered_on__lte=today)
         .filter(Q(status=Household.Status.AANGEMELD) | Q(status=Household.Status.AFGESLOTEN))
         .values_list("pk", "registered_on")
     )
