@@ -295,7 +295,7 @@ def _parse(text: str, expected):
         return None if text == "—" else text
     if isinstance(expected, str):
         return text
-    if isinstance(expected, Decimal):
+    if isinstance(expected, Decimal) or getattr(expected, "money", False):
         m = re.fullmatch(r"(-?)€ ([\d.]+),(\d\d)", text)
         return Decimal(f"{m[1]}{m[2].replace('.', '')}.{m[3]}") if m else f"weergave {text!r}"
     if isinstance(expected, int):
@@ -433,7 +433,7 @@ def test_the_json_has_the_checked_figures(region, regional):
                     shown[f"{t['key']}[{name}].{column}"] = cell["value"]
         # JSON money is a string with two decimals, counts are integers.
         for k, v in shown.items():
-            if isinstance(expected.get(k), Decimal):
+            if isinstance(expected.get(k), Decimal) or getattr(expected.get(k), "money", False):
                 assert isinstance(v, str) and re.fullmatch(r"-?\d+\.\d\d", v), (k, v)
                 shown[k] = Decimal(v)
         differences += check.compare(section["key"], shown, expected)

@@ -78,3 +78,13 @@ def test_comparison_group_as_of_the_end_date(stays, coordinator, regional):
     figures = {f.key: f.value for f in result.figures}
     assert figures["deelnemers"] == 3  # H1, H2, H3 started by 31 March
     assert figures["vergelijking"] == 1
+
+
+def test_the_plain_python_check_gives_the_hand_figures(stays, no_discount, regional):
+    from maatpact.reports import check
+
+    a, b = stays
+    out = check.check_savings(build_context(regional, *Q1_2024))
+    assert float(out[f"boekhouding[{a.name}].Doormodderen"].exact) == pytest.approx(810)
+    assert float(out[f"boekhouding[{b.name}].Werkelijk"].exact) == pytest.approx(10)
+    assert out["vergelijking[Totaal].Oordeel"] == "geen schatting"  # far fewer than 20

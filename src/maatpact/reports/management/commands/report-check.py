@@ -54,10 +54,11 @@ class Command(BaseCommand):
             raise CommandError("Geen actieve gebruiker van het programmateam: geen rapportage.")
         differences = compared = 0
         skipped: list[str] = []
+        memo: dict = {}  # the regional savings check, once per period
         for user in {u.region_id: u for u in reversed(users)}.values():
             for scope in self._scopes(user, options["gemeente"]):
                 for start, end in periods:
-                    result = check_report(build_context(user, start, end, scope))
+                    result = check_report(build_context(user, start, end, scope), memo=memo)
                     name = scope.name if scope else f"regio {user.region}"
                     compared += result.compared
                     differences += len(result.differences)
