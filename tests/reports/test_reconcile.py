@@ -535,6 +535,17 @@ def test_report_check_command_fails_on_a_difference(region, capsys, monkeypatch)
     assert "VERSCHIL households: totaal" in capsys.readouterr().err
 
 
+def test_a_section_without_a_check_is_a_difference(report_data, regional, monkeypatch):
+    from maatpact.reports.registry import ReportSection, SectionResult
+
+    new = ReportSection("nieuw", 999, "Nieuw", lambda ctx: SectionResult())
+    monkeypatch.setattr("maatpact.reports.registry._sections", {**_registry(), "nieuw": new})
+    result = check.check_report(_ctx(regional), sections={"nieuw"})
+    assert [str(d) for d in result.differences] == [
+        "nieuw: hele sectie: rapport 'getoond', controle geen controle"
+    ]
+
+
 def test_report_check_command_refuses_bad_input(region):
     with pytest.raises(CommandError, match="JJJJ-MM-DD"):
         call_command("report-check", "--period", "2024-01-01")

@@ -959,7 +959,12 @@ def check_report(
             continue
         check = CHECKS.get(section.key)
         if check is None:
-            skipped.append(f"{section.key}: {NOT_RECOMPUTED.get(section.key, 'geen controle')}")
+            if section.key in NOT_RECOMPUTED:
+                skipped.append(f"{section.key}: {NOT_RECOMPUTED[section.key]}")
+            else:
+                differences.append(
+                    Difference(section.key, "hele sectie", "getoond", "geen controle")
+                )
             continue
         shown = flatten(section.key, section.compute(ctx))
         if memo is not None and section.key in REGIONAL:
