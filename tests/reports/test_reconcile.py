@@ -535,6 +535,20 @@ def test_report_check_command_fails_on_a_difference(region, capsys, monkeypatch)
     assert "VERSCHIL households: totaal" in capsys.readouterr().err
 
 
+def test_a_stale_cached_figure_is_a_difference(region, regional):
+    """A write that bypasses the services (no ``data_changed``) leaves the cached section
+    stale: the page would show it, so the check reports it."""
+    from maatpact.households.models import Household
+
+    ctx = _ctx(regional)
+    assert check.check_report(ctx, sections={"households"}).differences == []  # now cached
+    Household.objects.filter(
+        pk__in=[h.pk for h in factories.municipality("Goirle").households.all()]
+    ).update(registered_on=date(2030, 1, 1))
+    differences = check.check_report(_ctx(regional), sections={"households"}).differences
+    assert any(d.where == "totaal" for d in differences)
+
+
 def test_a_section_without_a_check_is_a_difference(report_data, regional, monkeypatch):
     from maatpact.reports.registry import ReportSection, SectionResult
 

@@ -3,10 +3,12 @@
 The report computes its figures in the database (``GROUP BY``, window functions, integer
 month units in SQL). This module reads the plain rows (``values_list``, no aggregates)
 and computes each figure again the way ``docs/reports.md`` defines it: loops, sorted
-lists, exact fractions, the costing rule month by month. It imports nothing from the
-report's sections or selectors, so a difference between the two points at a defect in
-one of them. ``compare`` lists the differences; ``maatpact report-check`` runs it on the
-live database and fails when there is one.
+lists, exact fractions, the costing rule month by month. Its computations import
+nothing from the report's sections or selectors, so a difference between the two points
+at a defect in one of them. The report's side is read through
+``selectors.compute_section``, the cache included, exactly as the page gets it, so a
+cached figure that went stale is a difference too. ``compare`` lists the differences;
+``maatpact report-check`` runs it on the live database and fails when there is one.
 
 Every figure of the report is either recomputed here or named in :data:`NOT_RECOMPUTED`
 with the reason; a figure that is neither counts as a difference ("niet nagerekend").
@@ -44,7 +46,8 @@ NOT_RECOMPUTED: dict[str, str] = {
 @dataclass(frozen=True)
 class Rounded:
     """An exact value the report shows rounded to ``decimals``; ``slack`` allows for an
-    input the report itself takes rounded (a t-quantile from a printed table)."""
+    input the report itself takes rounded (a t-quantile from a printed table) or for
+    floating-point sums in another order (the savings estimate)."""
 
     exact: Fraction
     decimals: int
@@ -948,10 +951,13 @@ REGIONAL = {"savings"}
 def check_report(
     ctx: ReportContext, sections: Iterable[str] | None = None, memo: dict | None = None
 ) -> CheckResult:
-    """Compute the report's exact figures (no cache, no suppression) and compare each
-    section with its plain-Python check. ``memo`` (one dict for several scopes of one
-    run) keeps the check of a regional section for the next scope."""
+    """The report's figures as its pages get them (through the cache; exact values, the
+    small-cell rule only changes what is displayed) against each section's plain-Python
+    check. ``memo`` (one dict for several scopes of one run) keeps the check of a
+    regional section for the next scope."""
+    from .db import report_session
     from .registry import report_sections
+    from .selectors import compute_section
 
     compared, differences, skipped = 0, [], []
     for section in report_sections(ctx.audience):
@@ -966,7 +972,8 @@ def check_report(
                     Difference(section.key, "hele sectie", "getoond", "geen controle")
                 )
             continue
-        shown = flatten(section.key, section.compute(ctx))
+        with report_session():
+            shown = flatten(section.key, compute_section(ctx, section))
         if memo is not None and section.key in REGIONAL:
             key = (section.key, min(ctx.date_to, timezone.localdate()))
             if key not in memo:
