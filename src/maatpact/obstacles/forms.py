@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 
 from maatpact.common import dates
-from maatpact.households.forms import DateInput
+from maatpact.common.forms import DateField, DateInput
 from maatpact.provisions.models import Law
 from maatpact.regions.models import Municipality, Organisation
 
@@ -45,7 +45,7 @@ class EscalateForm(forms.Form):
 
 class AnswerForm(forms.Form):
     answer = forms.CharField(label="Antwoord", widget=forms.Textarea(attrs={"rows": 3}))
-    answered_on = forms.DateField(label="Ontvangen op", widget=DateInput)
+    answered_on = DateField(label="Ontvangen op")
 
 
 class BreakthroughForm(forms.Form):
@@ -56,7 +56,7 @@ class BreakthroughForm(forms.Form):
     level = forms.ModelChoiceField(
         label="Op welk niveau", queryset=EscalationLevel.objects.all(), required=False
     )
-    on = forms.DateField(label="Datum van de doorbraak", widget=DateInput)
+    on = DateField(label="Datum van de doorbraak")
     cost = forms.DecimalField(
         label="Kosten (euro)",
         min_value=0,
@@ -91,6 +91,7 @@ class DecisionForm(forms.ModelForm):
             **{name: forms.Textarea(attrs={"rows": 3}) for name in fields if name != "decided_on"},
             "decided_on": DateInput,
         }
+        field_classes = {"decided_on": DateField}
 
 
 class ProposalForm(forms.Form):

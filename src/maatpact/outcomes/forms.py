@@ -4,11 +4,9 @@ import json
 
 from django import forms
 
+from maatpact.common.forms import DateField
+
 from .models import Contract, ContractPayer, EventType, OutcomeDefinition, RateCardLine
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class EventForm(forms.Form):
@@ -17,7 +15,7 @@ class EventForm(forms.Form):
         queryset=EventType.objects.all(),
         error_messages={"invalid_choice": "Kies een bekende gebeurtenis."},
     )
-    occurred_on = forms.DateField(label="Datum", widget=DateInput)
+    occurred_on = DateField(label="Datum")
     note = forms.CharField(
         label="Toelichting",
         max_length=300,
@@ -56,8 +54,8 @@ class VerifyForm(forms.Form):
 
 class PeriodForm(forms.Form):
     name = forms.CharField(label="Naam", max_length=60, help_text="Bijvoorbeeld '2026 H1'.")
-    starts_on = forms.DateField(label="Van", widget=DateInput)
-    ends_on = forms.DateField(label="Tot en met", widget=DateInput)
+    starts_on = DateField(label="Van")
+    ends_on = DateField(label="Tot en met")
 
 
 class RateLineForm(forms.Form):

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
+from maatpact.common.forms import DateField
 from maatpact.regions.models import Organisation
 
 from .models import Law, Provision
@@ -14,10 +15,6 @@ FINANCIER_KINDS = [
     Organisation.Kind.OVERHEID,
     Organisation.Kind.OVERIG,
 ]
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class ProvisionForm(forms.Form):
@@ -33,10 +30,9 @@ class ProvisionForm(forms.Form):
         required=False,
         empty_label="Geen of onbekend",
     )
-    starts_on = forms.DateField(label="Start", widget=DateInput)
-    ends_on = forms.DateField(
+    starts_on = DateField(label="Start")
+    ends_on = DateField(
         label="Einde (laatste dag)",
-        widget=DateInput,
         required=False,
         help_text="Leeg laten als de voorziening doorloopt.",
     )
@@ -49,4 +45,4 @@ class ProvisionForm(forms.Form):
 
 
 class EndForm(forms.Form):
-    ends_on = forms.DateField(label="Laatste dag van de voorziening", widget=DateInput)
+    ends_on = DateField(label="Laatste dag van de voorziening")
