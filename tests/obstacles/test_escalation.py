@@ -157,7 +157,7 @@ def test_breakthrough_before_the_obstacle_is_refused(client, household, coordina
     login(client, coordinator)
     response = client.post(
         reverse("obstacles:breakthrough", args=[obstacle.pk]),
-        {"what": "Opgelost", "broken_by": "Wethouder", "on": "2026-11-01", "cost": "10.00"},
+        {"what": "Opgelost", "broken_by": "Wethouder", "on": "2026-11-01", "cost": "10,00"},
     )
     assert response.status_code == 200
     assert "vóór de melding" in response.content.decode()

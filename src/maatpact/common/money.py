@@ -28,6 +28,11 @@ _CURRENCY = re.compile(r"^(?:€|eur(?:o)?\b)\s*|\s*(?:€|eur(?:o)?)$", re.IGNO
 DUTCH_EXAMPLE = "bijvoorbeeld 3.200,00 of 3200"
 
 
+def is_machine_notation(text: str) -> bool:
+    """Digits with at most one decimal point or comma and a sign: no exponent, no NaN."""
+    return _MACHINE.fullmatch(text.strip()) is not None
+
+
 def to_money(value: object) -> Decimal:
     """Parse a machine value (Decimal, int or text "3200.50") into euros, refusing
     floats, scientific notation and more than two decimals."""
@@ -41,7 +46,7 @@ def to_money(value: object) -> Decimal:
         amount = Decimal(value)
     else:
         text = str(value).strip()
-        if not _MACHINE.fullmatch(text):
+        if not is_machine_notation(text):
             raise ValueError("Geen geldig bedrag.")
         try:
             amount = Decimal(text.replace(",", "."))
@@ -67,8 +72,8 @@ def parse_dutch_amount(text: str) -> Decimal:
     if match is None:
         if re.fullmatch(r"-?[\d.,]+", cleaned) and "." in cleaned:
             raise ValueError(
-                "Gebruik een komma voor de centen en een punt alleen tussen duizendtallen, "
-                f"{DUTCH_EXAMPLE}."
+                "Vul een bedrag in euro in met een komma voor de centen en een punt alleen "
+                f"tussen duizendtallen, {DUTCH_EXAMPLE}."
             )
         raise ValueError(f"Vul een bedrag in euro in, {DUTCH_EXAMPLE}.")
     cents = match["cents"] or ""
@@ -76,8 +81,8 @@ def parse_dutch_amount(text: str) -> Decimal:
         cents = ""
     if len(cents) > 2:
         raise ValueError(
-            "Een bedrag heeft hoogstens twee cijfers achter de komma "
-            f"(gebruik de punt voor duizendtallen: {DUTCH_EXAMPLE})."
+            "Vul een bedrag in euro in met hoogstens twee decimalen (cijfers achter de "
+            f"komma), {DUTCH_EXAMPLE}."
         )
     whole = match["whole"].replace(".", "")
     amount = Decimal(f"{match['sign']}{whole}.{cents or '0'}")

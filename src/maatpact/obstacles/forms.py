@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import forms
 
 from maatpact.common import dates
-from maatpact.common.forms import DateField, DateInput
+from maatpact.common.forms import DateField, DateInput, MoneyField
 from maatpact.provisions.models import Law
 from maatpact.regions.models import Municipality, Organisation
 
@@ -29,8 +31,11 @@ class ObstacleForm(forms.Form):
         label="Organisatie of financier", queryset=Organisation.objects.all(), required=False
     )
     delay_days = forms.IntegerField(label="Vertraging (dagen)", min_value=0, initial=0)
-    harm_euros = forms.DecimalField(
-        label="Schade (euro)", min_value=0, max_digits=12, decimal_places=2, initial=0
+    harm_euros = MoneyField(
+        label="Schade (euro)",
+        min_value=Decimal("0"),
+        max_value=Decimal("9999999999.99"),
+        initial=Decimal("0.00"),
     )
 
 
@@ -57,12 +62,11 @@ class BreakthroughForm(forms.Form):
         label="Op welk niveau", queryset=EscalationLevel.objects.all(), required=False
     )
     on = DateField(label="Datum van de doorbraak")
-    cost = forms.DecimalField(
+    cost = MoneyField(
         label="Kosten (euro)",
-        min_value=0,
-        max_digits=12,
-        decimal_places=2,
-        initial=0,
+        min_value=Decimal("0"),
+        max_value=Decimal("9999999999.99"),
+        initial=Decimal("0.00"),
         help_text="Betaald uit het regelvrije budget? Koppel de uitgave aan dit knelpunt.",
     )
 

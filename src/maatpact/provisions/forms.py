@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import forms
 
-from maatpact.common.forms import DateField
+from maatpact.common.forms import DateField, MoneyField
 from maatpact.regions.models import Organisation
 
 from .models import Law, Provision
@@ -37,10 +39,10 @@ class ProvisionForm(forms.Form):
         help_text="Leeg laten als de voorziening doorloopt.",
     )
     cost_kind = forms.ChoiceField(label="Soort kosten", choices=Provision.CostKind.choices)
-    amount = forms.CharField(
+    amount = MoneyField(
         label="Bedrag in euro",
-        max_length=20,
-        help_text="Per maand of eenmalig, bijvoorbeeld 1250,00.",
+        min_value=Decimal("0"),
+        help_text="Per maand of eenmalig, bijvoorbeeld 1.250,00.",
     )
 
 
