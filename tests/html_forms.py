@@ -1,7 +1,7 @@
 """Read the forms of a page the way a browser submits them, and snapshot the database.
 
 ``page_forms(html)`` returns each ``<form>`` with the values a browser would send when
-the user presses the (first) submit button without touching anything: text, hidden and
+the user presses a submit button without touching anything: text, hidden and
 date inputs with their ``value``, checked boxes and radios, the selected options (or the
 first option of a single select), the text of a textarea. A date the browser's date
 input cannot show (anything but ISO) is sent empty, as a real browser does.
@@ -30,12 +30,29 @@ class PageForm:
     fields: list[tuple[str, str]] = field(default_factory=list)
     # name -> input type, for the assertions' messages
     types: dict[str, str] = field(default_factory=dict)
+    # submit buttons in page order: (name, value, text); a nameless button sends nothing
+    buttons: list[tuple[str, str, str]] = field(default_factory=list)
 
-    def data(self) -> dict[str, list[str]]:
+    def data(self, press: str | None = None, **typed: str) -> dict[str, list[str]]:
+        """What the browser sends: the fields as shown, ``typed`` values replacing those
+        of fields of this form (a field of another form is not sent), and the button
+        whose text contains ``press`` (the first button when None)."""
         out: dict[str, list[str]] = {}
         for name, value in self.fields:
             out.setdefault(name, []).append(value)
+        for name, value in typed.items():
+            if name in out or name in self.types:
+                out[name] = [value]
+        button = self.button(press)
+        if button is not None and button[0]:
+            out[button[0]] = [button[1]]
         return out
+
+    def button(self, press: str | None = None) -> tuple[str, str, str] | None:
+        for button in self.buttons:
+            if press is None or press.lower() in button[2].lower():
+                return button
+        return None
 
 
 class _FormParser(HTMLParser):
@@ -46,13 +63,12 @@ class _FormParser(HTMLParser):
         self._select: dict | None = None
         self._option: dict | None = None
         self._textarea: dict | None = None
-        self._submitted = False
+        self._button: dict | None = None
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = {k: (v if v is not None else "") for k, v in attrs}
         if tag == "form":
             self._form = PageForm(action=a.get("action", ""), method=a.get("method", "get").lower())
-            self._submitted = False
             return
         form = self._form
         if form is None:
@@ -60,11 +76,8 @@ class _FormParser(HTMLParser):
         if tag == "input":
             self._input(form, a)
         elif tag == "button":
-            kind = a.get("type", "submit").lower()
-            if kind == "submit" and not self._submitted:
-                self._submitted = True
-                if a.get("name"):
-                    form.fields.append((a["name"], a.get("value", "")))
+            if a.get("type", "submit").lower() == "submit" and "disabled" not in a:
+                self._button = {"name": a.get("name", ""), "value": a.get("value", ""), "text": ""}
         elif tag == "select" and "disabled" not in a:
             self._select = {
                 "name": a.get("name", ""),
@@ -80,12 +93,11 @@ class _FormParser(HTMLParser):
     def _input(self, form: PageForm, a: dict[str, str]) -> None:
         kind = a.get("type", "text").lower()
         name = a.get("name", "")
-        if not name or "disabled" in a:
+        if "disabled" in a or (not name and kind != "submit"):
             return
         if kind in SKIPPED_INPUTS:
-            if kind == "submit" and not self._submitted:
-                self._submitted = True
-                form.fields.append((name, a.get("value", "")))
+            if kind == "submit":
+                form.buttons.append((name, a.get("value", ""), a.get("value", "")))
             return
         form.types[name] = kind
         if kind in ("checkbox", "radio"):
@@ -105,10 +117,16 @@ class _FormParser(HTMLParser):
             self._option["text"] += data
         if self._textarea is not None:
             self._textarea["text"] += data
+        if self._button is not None:
+            self._button["text"] += data
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "option":
             self._option = None
+        elif tag == "button" and self._button is not None and self._form is not None:
+            b = self._button
+            self._form.buttons.append((b["name"], b["value"], b["text"].strip()))
+            self._button = None
         elif tag == "textarea" and self._textarea is not None and self._form is not None:
             text = self._textarea["text"]
             if text.startswith("\n"):  # the HTML parser keeps the newline after <textarea>

@@ -17,7 +17,14 @@ from maatpact.common.forms import apply_validation_error
 from maatpact.common.registry import panels
 
 from . import selectors, services
-from .forms import HandoverForm, IntakeForm, ProcessingBasisForm, StatusForm, member_formset
+from .forms import (
+    HandoverForm,
+    IntakeForm,
+    MemberForm,
+    ProcessingBasisForm,
+    StatusForm,
+    member_formset,
+)
 from .models import Household, ProcessingBasis
 
 
@@ -88,16 +95,36 @@ def detail(request: HttpRequest, number: str) -> HttpResponse:
     return render(request, "households/detail.html", context)
 
 
+RESIZE = "aantal"  # name of the "Pas aantal aan" button inside the intake form
+
+
+def _typed(data, fields, prefix: str = "") -> dict[str, str]:
+    """The values typed for ``fields`` (non-empty only), to show them again unvalidated."""
+    return {name: data[prefix + name] for name in fields if data.get(prefix + name)}
+
+
 @login_required
 def intake(request: HttpRequest) -> HttpResponse:
+    """Without JavaScript, the number of member rows is a select with its own button
+    inside the intake form ("Pas aantal aan", or ``?leden=N``): pressing it shows the form
+    again with that many rows and everything already typed, and saves nothing."""
     if not policies.can_register_household(request.user):
         raise Http404
-    form = IntakeForm(request.POST or None, user=request.user)
-    # Without JavaScript: the number of member rows is chosen with ?leden=N.
-    rows = request.GET.get("leden", "2")
+    resizing = request.method == "POST" and RESIZE in request.POST
+    source = request.POST if resizing else request.GET
+    rows = source.get("leden", "2")
     rows = min(max(int(rows), 1), 12) if rows.isdigit() else 2
-    formset = member_formset(rows)(request.POST or None, prefix="lid")
-    if request.method == "POST" and form.is_valid() and formset.is_valid():
+    if resizing:  # show what was typed, without validating it yet
+        form = IntakeForm(initial=_typed(request.POST, IntakeForm.base_fields), user=request.user)
+        typed_rows = [
+            _typed(request.POST, MemberForm.base_fields, prefix=f"lid-{i}-") for i in range(rows)
+        ]
+        formset = member_formset(rows)(prefix="lid", initial=[r for r in typed_rows if r])
+        formset.extra = max(rows - max(len(formset.initial), 1), 0)
+    else:
+        form = IntakeForm(request.POST or None, user=request.user)
+        formset = member_formset(rows)(request.POST or None, prefix="lid")
+    if request.method == "POST" and not resizing and form.is_valid() and formset.is_valid():
         members = [services.MemberData(**f.cleaned_data) for f in formset.forms if f.cleaned_data]
         try:
             household = services.register_household(

@@ -32,8 +32,8 @@ from .forms import (
 from .models import EscalationLevel, Obstacle, StructuralProposal
 
 
-def _filters(request: HttpRequest) -> dict:
-    get = request.GET
+def _filters(request: HttpRequest, get=None) -> dict:
+    get = request.GET if get is None else get
     municipality = get.get("gemeente", "")
     return {
         "type": get.get("soort", "") if get.get("soort") in Obstacle.Type.values else "",
@@ -274,14 +274,25 @@ def proposal_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+SEARCH = "zoeken"  # name of the search button inside the proposal form
+
+
 @login_required
 def proposal_new(request: HttpRequest) -> HttpResponse:
+    """The search for obstacles is a button of the proposal form itself ("Zoeken"): it
+    re-renders the form with everything typed and ticked, and saves nothing, so a search
+    never loses typed text (issue 15)."""
     if not policies.can_manage_proposals(request.user):
         raise Http404
-    filters = _filters(request)
+    searching = request.method == "POST" and SEARCH in request.POST
+    filters = _filters(request, request.POST if searching else None)
     visible = policies.visible_obstacles(request.user)
-    form = ProposalForm(request.POST or None, obstacles=visible)
-    if request.method == "POST" and form.is_valid():
+    if searching:  # show what was typed, without validating it yet
+        typed = {k: v for k, v in request.POST.items() if k in ProposalForm.base_fields}
+        form = ProposalForm(initial=typed, obstacles=visible)
+    else:
+        form = ProposalForm(request.POST or None, obstacles=visible)
+    if request.method == "POST" and not searching and form.is_valid():
         data = dict(form.cleaned_data)
         data["obstacle_ids"] = [o.pk for o in data.pop("obstacles")]
         try:
