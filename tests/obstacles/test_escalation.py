@@ -137,7 +137,9 @@ def test_escalation_beyond_top_via_page_shows_message(client, household, coordin
     obstacle = put_on_level(raise_obstacle(coordinator, household), "landelijk")
     login(client, regional)
     response = client.post(
-        reverse("obstacles:escalate", args=[obstacle.pk]), {"reference": "X"}, follow=True
+        reverse("obstacles:escalate", args=[obstacle.pk]),
+        {"note": "Nog steeds geen oplossing", "reference": "X"},
+        follow=True,
     )
     assert "hoogste niveau" in response.content.decode()
     assert obstacle.steps.count() == 5

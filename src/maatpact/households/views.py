@@ -8,11 +8,13 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from maatpact.accounts import policies
 from maatpact.accounts.models import Role
 from maatpact.audit.services import Action, record, record_many
+from maatpact.common.confirm import ask_confirmation, confirmed
 from maatpact.common.forms import apply_validation_error
 from maatpact.common.registry import panels
 
@@ -147,6 +149,20 @@ def intake(request: HttpRequest) -> HttpResponse:
 def change_status(request: HttpRequest, number: str) -> HttpResponse:
     household = policies.get_full_household(request.user, number)
     form = StatusForm(request.POST)
+    closing = form.is_valid() and form.cleaned_data["status"] == Household.Status.AFGESLOTEN
+    if closing and policies.can_change_status(request.user, household) and not confirmed(request):
+        return ask_confirmation(
+            request,
+            title=f"Huishouden {household.number} afsluiten?",
+            consequences=[
+                "Het traject stopt: het huishouden verdwijnt van de werklijst en de "
+                "regisseur kan het plan niet meer wijzigen.",
+                "Afsluiten is de laatste stap van de status; terugzetten kan niet.",
+            ],
+            summary=[("Reden", form.cleaned_data["reason"])],
+            confirm_label="Ja, afsluiten",
+            cancel_url=reverse("households:detail", args=[number]),
+        )
     if form.is_valid():
         try:
             services.change_status(
@@ -217,6 +233,18 @@ def add_basis(request: HttpRequest, number: str) -> HttpResponse:
 def withdraw_basis(request: HttpRequest, number: str, pk: int) -> HttpResponse:
     household = policies.get_full_household(request.user, number)
     basis = get_object_or_404(ProcessingBasis, pk=pk, household=household)
+    if basis.withdrawn_on is None and not confirmed(request):
+        return ask_confirmation(
+            request,
+            title=f"Grondslag intrekken voor {basis.partner}?",
+            consequences=[
+                f"{basis.partner} krijgt vanaf nu geen gegevens van {household.number} meer "
+                f"voor: {basis.purpose}.",
+                "Delen stopt direct; opnieuw delen kan alleen met een nieuwe grondslag.",
+            ],
+            confirm_label="Ja, intrekken",
+            cancel_url=reverse("households:detail", args=[number]),
+        )
     try:
         services.withdraw_basis(request.user, basis)
     except ValidationError as exc:

@@ -41,7 +41,11 @@ class ObstacleForm(forms.Form):
 
 class EscalateForm(forms.Form):
     note = forms.CharField(
-        label="Toelichting", widget=forms.Textarea(attrs={"rows": 3}), required=False
+        label="Reden van de escalatie",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text="Waarom komt het knelpunt op dit niveau niet verder?",
+        error_messages={"required": "Geef de reden van de escalatie."},
     )
     reference = forms.CharField(
         label="Kenmerk doorverwijzing (alleen bij landelijk)", max_length=80, required=False

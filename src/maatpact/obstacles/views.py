@@ -9,12 +9,14 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from maatpact.accounts import policies
 from maatpact.accounts.models import Role
 from maatpact.audit.services import Action, record, record_many
 from maatpact.common import dates
+from maatpact.common.confirm import ask_confirmation, confirmed
 from maatpact.common.forms import apply_validation_error
 from maatpact.provisions.models import Law
 from maatpact.regions.models import Municipality
@@ -172,8 +174,27 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def escalate(request: HttpRequest, pk: int) -> HttpResponse:
+    """Escalating by hand needs a reason and a confirmation: it moves the case to another
+    desk with a deadline, which cannot be taken back."""
     obstacle = selectors.get_obstacle(request.user, pk)
     form = EscalateForm(request.POST)
+    next_level = selectors.next_level(obstacle.current_level)
+    if form.is_valid() and next_level is not None and not confirmed(request):
+        return ask_confirmation(
+            request,
+            title=f"Escaleren naar {next_level.name}?",
+            consequences=[
+                "Het knelpunt gaat naar het volgende niveau van de escalatieladder, met een "
+                "nieuwe termijn; terugzetten kan niet.",
+                "Wie dat niveau behandelt, ziet het knelpunt en de reden op zijn werklijst.",
+            ],
+            summary=[
+                ("Reden", form.cleaned_data["note"]),
+                ("Kenmerk", form.cleaned_data["reference"]),
+            ],
+            confirm_label="Ja, escaleren",
+            cancel_url=reverse("obstacles:detail", args=[pk]),
+        )
     if form.is_valid():
         try:
             step = services.escalate(request.user, obstacle, **form.cleaned_data)
@@ -183,7 +204,9 @@ def escalate(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"Het knelpunt is geëscaleerd naar: {step.level.name}.")
     else:
-        messages.error(request, "Controleer de toelichting en het kenmerk.")
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
     return redirect("obstacles:detail", pk=pk)
 
 
