@@ -95,6 +95,42 @@ def _budget(coordinator, regional, goal, obstacle):
     return spend
 
 
+def _programme(regional):
+    """The region's programme with an open phase and a cohort."""
+    from maatpact.programme import services as programme_services
+    from maatpact.regions.models import Region
+
+    region = Region.objects.first()
+    programme = programme_services.create_programme(
+        regional,
+        region=region,
+        name="Maatpact (test)",
+        starts_on=date(2019, 1, 1),
+        planned_households=2600,
+    )
+    phase = programme_services.save_phase(
+        regional,
+        programme,
+        number=1,
+        name="Leren",
+        goal="De eerste 50 huishoudens\nin drie gemeenten",
+        starts_on=date(2019, 4, 1),
+        ends_on=date(2030, 12, 31),
+        planned_households=50,
+        min_domains=3,
+        min_laws=2,
+    )
+    cohort = programme_services.save_cohort(
+        regional,
+        region=region,
+        name="Cohort rondgang",
+        phase=1,
+        capacity=40,
+        starts_on=date(2019, 4, 1),
+    )
+    return phase, cohort
+
+
 def fill_case() -> dict:
     """One case with every optional field of every editable object filled in."""
     coordinator = factories.user(Role.REGISSEUR, "Tilburg")
@@ -191,8 +227,9 @@ def fill_case() -> dict:
         given_on=dates.today() - timedelta(days=30),
     )
     spend = _budget(coordinator, regional, goal, obstacle)
+    phase, cohort = _programme(regional)
     objects = (goal, action, provision, reflection, contract, event, obstacle, achieved)
-    objects += (basis, spend)
+    objects += (basis, spend, phase, cohort)
     return {
         "users": [coordinator, team_lead, regional],
         "number": household.number,
