@@ -96,6 +96,13 @@ def intake(j: Journey, *, street: str = "Heuvelring", last_name: str = "Voorbeel
     j.page.get_by_label("Huisnummer").fill("12")
     j.page.get_by_label("Postcode").fill("5038 CD")
     j.page.get_by_label("Woonplaats").fill("Tilburg")
+    # A side action keeps what was typed (issue 15): one more member row, address intact.
+    j.page.get_by_label("Aantal gezinsleden").select_option("3")
+    j.page.get_by_role("button", name="Pas aantal aan").click()
+    expect(j.page.get_by_role("group", name="Gezinslid 3")).to_be_visible()
+    expect(j.page.get_by_label("Straat")).to_have_value(street)
+    expect(j.page.get_by_label("Postcode")).to_have_value("5038 CD")
+    expect(j.page.locator(".field-error")).to_have_count(0)
     first = j.page.get_by_role("group", name="Gezinslid 1")
     first.get_by_label("Voornaam").fill("Fictief")
     first.get_by_label("Achternaam").fill(last_name)
