@@ -9,7 +9,9 @@ each submission no stored row may differ, no row may be added (no plan version, 
 audit "update", no data-version change) except the audit records of reads.
 
 A new edit route that this fixture cannot reach fails the coverage assertion: fill the
-fixture further rather than leaving the form untested.
+fixture further rather than leaving the form untested. A page that shows a ModelForm bound
+to a stored object without an edit route name fails too, so the convention cannot be
+forgotten silently.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.forms import BaseModelForm
 from django.urls import resolve
 from django.urls.exceptions import Resolver404
 
@@ -42,10 +45,23 @@ def filled_case(db):
     return fill_case()
 
 
-def _edit_forms_on(client, url: str, edit_routes: set[str]):
+def _stored_object_forms(page) -> list[str]:
+    """ModelForms on the page bound to a stored object: an edit form by construction."""
+    seen: dict[int, str] = {}
+    for context in page.context or []:
+        for value in context.flatten().values() if hasattr(context, "flatten") else []:
+            if isinstance(value, BaseModelForm) and value.instance.pk is not None:
+                seen[id(value)] = type(value).__name__
+    return sorted(seen.values())
+
+
+def _edit_forms_on(client, url: str, edit_routes: set[str], unnamed: list[str]):
     page = client.get(url)
     if page.status_code != 200 or "text/html" not in page.get("Content-Type", ""):
         return []
+    page_route = resolve(url).view_name
+    if page_route not in edit_routes:
+        unnamed.extend(f"{page_route}: {name}" for name in _stored_object_forms(page))
     found = []
     for form in page_forms(page.content.decode()):
         if form.method != "post":
@@ -68,11 +84,12 @@ def test_every_edit_form_submitted_unchanged_changes_nothing(client, filled_case
     edit_routes = edit_route_names()
     covered: set[str] = set()
     failures: list[str] = []
+    unnamed: list[str] = []
     for user in filled_case["users"]:
         client.force_login(user)
         for route in all_routes():
             for url in case_urls(route, filled_case):
-                for name, target, form in _edit_forms_on(client, url, edit_routes):
+                for name, target, form in _edit_forms_on(client, url, edit_routes, unnamed):
                     before = database_rows()
                     response = client.post(target, form.data())
                     after = database_rows()
@@ -86,4 +103,7 @@ def test_every_edit_form_submitted_unchanged_changes_nothing(client, filled_case
                     failures.extend(f"{where}: {change}" for change in changes)
         client.logout()
     assert not failures, "\n".join(failures)
+    # A page that edits a stored object through a ModelForm must carry an edit route name,
+    # or this test would not find it.
+    assert not unnamed, f"bewerkformulier zonder edit-routenaam: {sorted(set(unnamed))}"
     assert covered == edit_routes, f"niet bereikt: {sorted(edit_routes - covered)}"
