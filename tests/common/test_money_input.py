@@ -26,6 +26,8 @@ from maatpact.common.money import euro, euro_input, parse_dutch_amount, to_money
         ("0,05", "0.05"),
         ("10 euro", "10.00"),
         ("EUR 10,10", "10.10"),
+        ("EUR10", "10.00"),
+        ("3.200 €", "3200.00"),
         ("\u20ac\u00a0450", "450.00"),
     ],
 )

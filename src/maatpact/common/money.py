@@ -23,7 +23,7 @@ ZERO = Decimal("0.00")
 _MACHINE = re.compile(r"[+-]?\d+(?:[.,]\d+)?")
 # "3200", "3200,5", "3.200", "3.200,00", "3.200,-", each optionally negative.
 _DUTCH = re.compile(r"(?P<sign>-?)(?P<whole>\d+|\d{1,3}(?:\.\d{3})+)(?:,(?P<cents>\d+|-{1,2}))?")
-_CURRENCY = re.compile(r"^(?:€|eur(?:o)?\b)\s*|\s*(?:€|eur(?:o)?)$", re.IGNORECASE)
+_CURRENCY = re.compile(r"^(?:€|euro|eur)\s*|\s*(?:€|euro|eur)$", re.IGNORECASE)
 
 DUTCH_EXAMPLE = "bijvoorbeeld 3.200,00 of 3200"
 
