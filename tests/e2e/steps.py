@@ -158,6 +158,37 @@ def case_pages(j: Journey) -> None:
         j.checkpoint(label)
 
 
+def plan_edit_round_trip(j: Journey) -> None:
+    """Issue 15: the agreed date survives saving the plan unchanged in a real browser."""
+    url = f"/huishoudens/{j.household_number}/plan/bewerken/"
+    j.page.goto(url)
+    j.page.get_by_label("Waar wil je over een jaar staan?").fill("Rust in huis (fictief)")
+    j.page.get_by_label("Afgesproken met het huishouden op").fill("2025-03-01")
+    j.page.get_by_role("button", name="Opslaan").click()
+    expect(j.page.get_by_role("status")).to_contain_text("Het plan is bijgewerkt")
+    j.page.goto(url)
+    expect(j.page.get_by_label("Afgesproken met het huishouden op")).to_have_value("2025-03-01")
+    j.page.get_by_role("button", name="Opslaan").click()  # unchanged
+    expect(j.page.get_by_role("status")).to_contain_text("Het plan is bijgewerkt")
+    j.page.goto(url)
+    expect(j.page.get_by_label("Afgesproken met het huishouden op")).to_have_value("2025-03-01")
+    j.checkpoint("plan-rondgang")
+
+
+def close_household_with_confirmation(j: Journey, reason: str) -> None:
+    """Closing asks first: the confirmation page names the reason; only "Ja" closes."""
+    j.page.goto(f"/huishoudens/{j.household_number}/")
+    j.page.get_by_label("Nieuwe status").select_option(label="Afgesloten")
+    j.page.get_by_label("Reden", exact=True).fill(reason)
+    j.page.get_by_role("button", name="Status wijzigen").click()
+    expect(j.page.get_by_role("heading", level=1)).to_contain_text("afsluiten?")
+    expect(j.page.get_by_role("main")).to_contain_text(reason)
+    j.checkpoint("afsluiten-bevestigen")
+    j.page.get_by_role("button", name="Ja, afsluiten").click()
+    expect(j.page.get_by_role("status")).to_contain_text("De status is gewijzigd")
+    expect(j.page.locator("dl .badge")).to_have_text("Afgesloten")
+
+
 def subject_access(j: Journey) -> None:
     j.page.goto(f"/huishoudens/{j.household_number}/")
     j.page.get_by_role("link", name="Maak een inzage").click()
