@@ -175,6 +175,25 @@ def plan_edit_round_trip(j: Journey) -> None:
     j.checkpoint("plan-rondgang")
 
 
+def escalate_with_reason_and_confirmation(j: Journey, reason: str) -> None:
+    """Raise an obstacle, then escalate it: the reason is asked, then a confirmation."""
+    j.page.goto(f"/huishoudens/{j.household_number}/")
+    j.page.get_by_role("link", name="Knelpunt melden").click()
+    j.page.get_by_label("Wat blokkeert de oplossing?").fill("Wachtlijst schuldhulp (fictief)")
+    j.page.get_by_label("Schade (euro)").fill("1.250,50")
+    j.page.get_by_role("button", name="Knelpunt melden").click()
+    expect(j.page.get_by_role("status")).to_contain_text("is gemeld")
+    expect(j.page.get_by_role("main")).to_contain_text("1.250,50")
+    j.page.get_by_label("Reden van de escalatie").fill(reason)
+    j.page.get_by_role("button", name="Escaleren").click()
+    expect(j.page.get_by_role("heading", level=1)).to_contain_text("Escaleren naar")
+    expect(j.page.get_by_role("main")).to_contain_text(reason)
+    j.checkpoint("escaleren-bevestigen")
+    j.page.get_by_role("button", name="Ja, escaleren").click()
+    expect(j.page.get_by_role("status")).to_contain_text("geëscaleerd")
+    j.checkpoint("geescaleerd")
+
+
 def close_household_with_confirmation(j: Journey, reason: str) -> None:
     """Closing asks first: the confirmation page names the reason; only "Ja" closes."""
     j.page.goto(f"/huishoudens/{j.household_number}/")

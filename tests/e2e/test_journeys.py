@@ -71,6 +71,7 @@ def test_coordinator_journey(page, staff):
         lambda: steps.plan_edit_round_trip(j),
         lambda: steps.subject_access(j),
         lambda: steps.two_factor_setup_page(j),
+        lambda: steps.escalate_with_reason_and_confirmation(j, "Geen antwoord in drie weken"),
         lambda: steps.close_household_with_confirmation(j, "Traject afgerond (fictief)"),
         lambda: steps.log_out(j),
     ]
