@@ -4,10 +4,10 @@ from datetime import timedelta
 
 from django.urls import reverse
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
 from maatpact.households import services
 from maatpact.households.models import ProcessingBasis
+from tests import factories
 from tests.conftest import login
 
 
@@ -31,8 +31,7 @@ def test_financier_loses_access_immediately_after_withdrawal(
     basis = _consent(coordinator, household, financier.organisation)
     detail = reverse("households:detail", args=[household.number])
     api = f"/api/v1/households/{household.number}/"
-    token = Token.objects.create(user=financier)
-    auth = {"HTTP_AUTHORIZATION": f"Token {token.key}"}
+    auth = {"HTTP_AUTHORIZATION": f"Token {factories.api_token(financier)}"}
 
     login(client, financier)
     assert client.get(detail).status_code == 200

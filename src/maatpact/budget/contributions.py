@@ -65,3 +65,4 @@ register_nav(
     )
 )
 register_nav(NavItem("Budget verdelen", "budget:allocate", 45, frozenset({"programmateam"})))
+register_nav(NavItem("Fonds en bronnen", "budget:funds", 46, frozenset({"programmateam"})))

@@ -29,6 +29,10 @@ from .forms import (
 )
 from .models import Household, ProcessingBasis
 
+# The ``detail`` of the read records of the two lists (pseudonymised: numbers only).
+OVERVIEW = "gemeente-overzicht"
+REGION = "regiolijst gepseudonimiseerd"
+
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
@@ -174,7 +178,8 @@ def change_status(request: HttpRequest, number: str) -> HttpResponse:
                 form.cleaned_data["status"],
                 reason=form.cleaned_data["reason"],
                 cohort=form.cleaned_data["cohort"],
-                override_reason=form.cleaned_data["override_reason"],
+                override_reason=form.cleaned_data.get("override_reason", ""),
+                on=form.cleaned_data["on"],
             )
         except ValidationError as exc:
             for message in exc.messages:
@@ -269,12 +274,16 @@ def overview(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.overview_households(request.user, status=status), 50).get_page(
         request.GET.get("pagina")
     )
+    items = selectors.worklist_items(request.user)
+    # Every household the page names is a read: the listed ones and those of the items.
+    listed = {h.pk for h in page} | selectors.household_ids_of_items(items)
+    record_many(request.user, Action.VIEW, "households.household", listed, detail=OVERVIEW)
     return render(
         request,
         "households/overview.html",
         {
             "summary": selectors.municipality_overview(request.user),
-            "items": selectors.worklist_items(request.user),
+            "items": items,
             "page": page,
             "status": status,
             "statuses": Household.Status.choices,
@@ -292,4 +301,7 @@ def region(request: HttpRequest) -> HttpResponse:
     if municipality.isdigit():
         qs = qs.filter(municipality_id=int(municipality))
     page = Paginator(qs.order_by("number"), 50).get_page(request.GET.get("pagina"))
+    record_many(
+        request.user, Action.VIEW, "households.household", [h.pk for h in page], detail=REGION
+    )
     return render(request, "households/region.html", {"page": page})

@@ -96,3 +96,12 @@ class ScreenForm(forms.Form):
         queryset=Cohort.objects.all(),
         required=False,
     )
+
+
+class IntakeImportForm(forms.Form):
+    file = forms.FileField(label="Excel-bestand (.xlsx, hoogstens 5 MB)")
+    dry_run = forms.BooleanField(
+        label="Alleen controleren (proefimport): er wordt niets opgeslagen",
+        required=False,
+        initial=True,
+    )
