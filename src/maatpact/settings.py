@@ -123,6 +123,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "maatpact.common.context_processors.navigation",
             ],
+            # euro and datum on every page without {% load %} (one voice for amounts, dates)
+            "builtins": ["maatpact.common.templatetags.maatpact"],
         },
     },
 ]

@@ -43,9 +43,10 @@ def test_financier_loses_access_immediately_after_withdrawal(
     # The coordinator withdraws consent through the page.
     coordinator_client = client_class()
     login(coordinator_client, coordinator)
-    response = coordinator_client.post(
-        reverse("households:withdraw_basis", args=[household.number, basis.pk])
-    )
+    url = reverse("households:withdraw_basis", args=[household.number, basis.pk])
+    asked = coordinator_client.post(url)  # first the confirmation page, nothing withdrawn
+    assert asked.status_code == 200 and api_client.get(api, **auth).status_code == 200
+    response = coordinator_client.post(url, {"bevestigd": "ja"})
     assert response.status_code == 302
 
     # Same session, same token, next request: gone.

@@ -5,15 +5,12 @@ from django.forms import formset_factory
 
 from maatpact.accounts import policies
 from maatpact.accounts.models import Role, User
+from maatpact.common.forms import DateField, DateInput
 from maatpact.common.validators import validate_birth_date, validate_case_date
 from maatpact.regions.models import Municipality, Organisation
 
 from .models import Cohort, Household, Member, ProcessingBasis
 from .validators import validate_bsn, validate_postcode
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class IntakeForm(forms.Form):
@@ -60,9 +57,7 @@ class IntakeForm(forms.Form):
 class MemberForm(forms.Form):
     first_name = forms.CharField(label="Voornaam", max_length=80)
     last_name = forms.CharField(label="Achternaam", max_length=120)
-    date_of_birth = forms.DateField(
-        label="Geboortedatum", widget=DateInput, validators=[validate_birth_date]
-    )
+    date_of_birth = DateField(label="Geboortedatum", validators=[validate_birth_date])
     role = forms.ChoiceField(
         label="Rol in het huishouden", choices=[("", "— kies —"), *Member.Role.choices]
     )
@@ -121,6 +116,7 @@ class ProcessingBasisForm(forms.ModelForm):
         model = ProcessingBasis
         fields = ["partner", "kind", "purpose", "basis", "law", "cross_domain", "given_on"]
         widgets = {"given_on": DateInput}
+        field_classes = {"given_on": DateField}
 
     def clean_given_on(self):
         value = self.cleaned_data["given_on"]
