@@ -106,6 +106,14 @@ def full_access_households(user: User) -> QuerySet[Household]:
     return _households().filter(q) if q is not None else _households().none()
 
 
+def full_access_ids(user: User, household_ids) -> set[int]:
+    """Of ``household_ids`` (one page of rows), those the user has full access to."""
+    ids = {pk for pk in household_ids if pk is not None}
+    if not ids:
+        return set()
+    return set(full_access_households(user).filter(pk__in=ids).values_list("pk", flat=True))
+
+
 def has_full_access(user: User, household: Household, *, full: bool | None = None) -> bool:
     """Whether the user may see the household's personal data.
 

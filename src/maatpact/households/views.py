@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from maatpact.accounts import policies
 from maatpact.accounts.models import Role
 from maatpact.audit.services import Action, record, record_many
+from maatpact.common.classification import seen
 from maatpact.common.forms import apply_validation_error
 from maatpact.common.registry import panels
 
@@ -85,6 +86,8 @@ def detail(request: HttpRequest, number: str) -> HttpResponse:
     )
     if context["can_change_status"]:
         context["status_form"] = StatusForm()
+    # The page itself sees only what the classification lets a pseudonymised view show.
+    context["household"] = seen(household, full=full)
     return render(request, "households/detail.html", context)
 
 

@@ -12,7 +12,12 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from maatpact.accounts import policies
-from maatpact.api.mixins import MoneyField, ObjectResponseSchema, run_service
+from maatpact.api.mixins import (
+    MoneyField,
+    ObjectResponseSchema,
+    PseudonymisedSerializer,
+    run_service,
+)
 from maatpact.audit.services import Action, record, record_many
 from maatpact.households.models import Household
 from maatpact.provisions.models import Law
@@ -72,10 +77,10 @@ class BreakthroughSerializer(serializers.ModelSerializer):
         return obj.days_to_breakthrough
 
 
-class ObstacleSerializer(serializers.ModelSerializer):
-    """Case content (description, breakthrough text) only with full access."""
-
-    PERSONAL = ("description", "breakthrough")
+class ObstacleSerializer(PseudonymisedSerializer):
+    """Case content (description, the breakthrough) only with full access: the fields
+    classified free text in ``obstacles/classification.py`` (and the breakthrough as a
+    whole) are left out otherwise."""
 
     household = serializers.SlugRelatedField(slug_field="number", read_only=True, allow_null=True)
     municipality = serializers.SlugRelatedField(
@@ -121,15 +126,11 @@ class ObstacleSerializer(serializers.ModelSerializer):
     def get_age_days(self, obj: Obstacle) -> int:
         return selectors.age_days(obj)
 
-    def get_full_access(self, obj: Obstacle) -> bool:
-        return bool(getattr(obj, "full", False))
+    def full_access_to(self, instance: Obstacle) -> bool:
+        return bool(getattr(instance, "full", False))
 
-    def to_representation(self, instance):
-        data = super().to_representation(instance)
-        if not self.get_full_access(instance):
-            for field in self.PERSONAL:
-                data.pop(field, None)
-        return data
+    def get_full_access(self, obj: Obstacle) -> bool:
+        return self.full_access_to(obj)
 
 
 class ObstacleDetailSerializer(ObstacleSerializer):

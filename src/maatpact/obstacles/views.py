@@ -15,6 +15,7 @@ from maatpact.accounts import policies
 from maatpact.accounts.models import Role
 from maatpact.audit.services import Action, record, record_many
 from maatpact.common import dates
+from maatpact.common.classification import seen
 from maatpact.common.forms import apply_validation_error
 from maatpact.provisions.models import Law
 from maatpact.regions.models import Municipality
@@ -149,8 +150,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "obstacle": obstacle,
         "steps": selectors.steps(obstacle),
-        "breakthrough": breakthrough,
-        "decision": getattr(obstacle, "decision", None),
+        "breakthrough": seen(breakthrough, full=obstacle.full),
+        "decision": seen(getattr(obstacle, "decision", None), full=obstacle.full),
         "linked": selectors.linked_spends(obstacle, request.user),
         "age": selectors.age_days(obstacle),
         "today": dates.today(),

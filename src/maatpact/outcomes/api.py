@@ -12,7 +12,12 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from maatpact.accounts import policies
-from maatpact.api.mixins import MoneyField, ObjectResponseSchema, run_service
+from maatpact.api.mixins import (
+    MoneyField,
+    ObjectResponseSchema,
+    PseudonymisedSerializer,
+    run_service,
+)
 from maatpact.audit.services import Action, record, record_many
 
 from . import projection, selectors, services
@@ -118,7 +123,9 @@ class DefinitionViewSet(
         return Response(DefinitionSerializer(definition).data, status=status.HTTP_201_CREATED)
 
 
-class AchievedSerializer(serializers.ModelSerializer):
+class AchievedSerializer(PseudonymisedSerializer):
+    """Facts of an achieved outcome; the verifier's note only with full access."""
+
     household = serializers.SlugRelatedField(slug_field="number", read_only=True)
     definition = serializers.SlugRelatedField(slug_field="code", read_only=True)
     verified_by = serializers.StringRelatedField()
@@ -156,8 +163,19 @@ class AchievedViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     def get_queryset(self):
         return selectors.outcome_list(self.request.user)
 
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        context["full_ids"] = getattr(self, "_full_ids", set())
+        return context
+
+    def _mark_full(self, outcomes) -> None:
+        self._full_ids = policies.full_access_ids(
+            self.request.user, [o.household_id for o in outcomes]
+        )
+
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        self._mark_full(page)
         record_many(
             request.user,
             Action.VIEW,
@@ -169,6 +187,7 @@ class AchievedViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
 
     def retrieve(self, request, *args, **kwargs):
         outcome = self.get_object()
+        self._mark_full([outcome])
         record(request.user, Action.VIEW, outcome, household_id=outcome.household_id)
         return Response(self.get_serializer(outcome).data)
 
@@ -187,7 +206,8 @@ class AchievedViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
             approve=body.validated_data["approve"],
             note=body.validated_data["note"],
         )
-        return Response(AchievedSerializer(outcome).data)
+        self._mark_full([outcome])
+        return Response(self.get_serializer(outcome).data)
 
 
 # --- SIB contracts ----------------------------------------------------------------

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from maatpact.accounts import policies
 from maatpact.audit.services import Action, record, record_many
+from maatpact.common.classification import seen
 from maatpact.common.forms import apply_validation_error
 
 from . import projection, selectors, services
@@ -104,11 +105,12 @@ def outcome_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, "Uw oordeel is vastgelegd.")
                 return redirect("outcomes:list")
     record(request.user, Action.VIEW, outcome, household_id=outcome.household_id, detail="bewijs")
+    full = policies.has_full_access(request.user, outcome.household)
     return render(
         request,
         "outcomes/outcome_detail.html",
         {
-            "outcome": outcome,
+            "outcome": seen(outcome, full=full),
             "form": form,
             "can_verify": can_verify and outcome.status == AchievedOutcome.Status.TE_VERIFIEREN,
             "own_evidence": request.user.pk in (outcome.recorded_by_ids or []),
