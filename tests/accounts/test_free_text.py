@@ -157,3 +157,27 @@ def test_breakthrough_text_not_shown_to_the_regional_team_without_escalation(
     # The facts of the breakthrough (date, days) stay visible pseudonymised.
     status, body = _body(client, regional, reverse("obstacles:detail", args=[broken_obstacle.pk]))
     assert "Dagen tot doorbraak" in body
+
+
+# --- spend rejection reason --------------------------------------------------------
+
+REJECTION = "AFWIJSMARKER-vader-heeft-al-hulp-van-de-kerk"
+
+
+def test_spend_rejection_reason_only_with_full_access(
+    client, household, coordinator, team_lead, regional
+):
+    from maatpact.budget import services as budget_services
+    from tests.budget import helpers as budget_helpers
+
+    budget_helpers.fund_for("Tilburg", "10000.00")
+    goal = budget_helpers.goal_for(household)
+    spend, _ = budget_services.request_spend(
+        coordinator, household, budget_helpers.request(goal, amount="3000.00")
+    )
+    budget_services.reject_spend(team_lead, spend, REJECTION)
+    for url in (reverse("budget:spend", args=[spend.pk]), f"/api/v1/budget/spends/{spend.pk}/"):
+        status, body = _body(client, regional, url)
+        assert status == 200 and REJECTION not in body, url
+        status, body = _body(client, team_lead, url)
+        assert status == 200 and REJECTION in body, url

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from maatpact.accounts import policies
 from maatpact.audit.services import Action, record
+from maatpact.common.classification import seen
 from maatpact.common.forms import apply_validation_error
 from maatpact.regions.models import Municipality
 
@@ -148,7 +149,8 @@ def spend_detail(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "budget/spend_detail.html",
         {
-            "spend": spend,
+            # Free text (the rejection reason too) only with full access.
+            "spend": seen(spend, full=full),
             "full": full,
             "scenarios": selectors.scenarios(spend),
             "entries": spend.entries.order_by("seq"),
