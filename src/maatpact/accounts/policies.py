@@ -45,21 +45,28 @@ def _active_assignment(user: User) -> Q:
     )
 
 
-def _consent_for_organisation(organisation_id: int | None) -> Q:
+def _sharing_with_organisation(organisation_id: int | None, category=None) -> Q:
+    """Households with an active sharing record for the partner organisation.
+
+    With ``category`` (``common.classification.Category``): only records whose purpose
+    grants it (``households.purposes``); special-category data only cross-domain.
+    """
+    from maatpact.common.classification import Category
     from maatpact.households.models import ProcessingBasis
+    from maatpact.households.purposes import purposes_granting
 
     today = dates.today()
-    return Q(
-        Exists(
-            ProcessingBasis.objects.filter(
-                household=OuterRef("pk"),
-                partner_id=organisation_id,
-                basis=ProcessingBasis.Basis.TOESTEMMING,
-                kind=ProcessingBasis.Kind.DELEN,
-                given_on__lte=today,
-            ).filter(Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=today))
-        )
-    )
+    records = ProcessingBasis.objects.filter(
+        household=OuterRef("pk"),
+        partner_id=organisation_id,
+        kind=ProcessingBasis.Kind.DELEN,
+        given_on__lte=today,
+    ).filter(Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=today))
+    if category is not None:
+        records = records.filter(data_purpose__in=purposes_granting(category))
+        if category == Category.SPECIAL:
+            records = records.filter(cross_domain=True)
+    return Q(Exists(records))
 
 
 def _full_access_q(user: User) -> Q | None:
@@ -73,7 +80,10 @@ def _full_access_q(user: User) -> Q | None:
     if user.role == Role.PROGRAMMATEAM:
         return _regional_escalation_q()
     if user.role == Role.FINANCIER:
-        return _consent_for_organisation(user.organisation_id)
+        from maatpact.common.classification import Category
+
+        # Personal data only through a record whose purpose grants it (doelbinding).
+        return _sharing_with_organisation(user.organisation_id, Category.IDENTIFYING)
     return None
 
 
@@ -97,6 +107,9 @@ def visible_households(user: User) -> QuerySet[Household]:
         return qs.none()
     if user.role == Role.PROGRAMMATEAM:
         return qs if user.region_id is None else qs.filter(municipality__region_id=user.region_id)
+    if user.role == Role.FINANCIER:
+        # Any active sharing record; what it shows follows its purpose.
+        return qs.filter(_sharing_with_organisation(user.organisation_id))
     q = _full_access_q(user)
     return qs.filter(q) if q is not None else qs.none()
 
@@ -137,9 +150,9 @@ def get_visible_household(user: User, number: str) -> tuple[Household, bool]:
     """
     qs = visible_households(user).select_related("municipality", "cohort").filter(number=number)
     q = _full_access_q(user)
-    # Only the regional team sees more households than it has full access to; for every
-    # other role visible_households() *is* the full-access filter.
-    partial = user.role == Role.PROGRAMMATEAM and q is not None
+    # Only the regional team and partners see more households than they have full
+    # access to; for every other role visible_households() *is* the full-access filter.
+    partial = user.role in (Role.PROGRAMMATEAM, Role.FINANCIER) and q is not None
     if partial:
         qs = qs.annotate(full_access=ExpressionWrapper(q, output_field=BooleanField()))
     household = qs.first()
@@ -147,6 +160,41 @@ def get_visible_household(user: User, number: str) -> tuple[Household, bool]:
         raise Http404("Huishouden niet gevonden.")
     full = bool(household.full_access) if partial else q is not None
     return household, full
+
+
+def _special_access_q(user: User) -> Q | None:
+    """Special-category data (which law pays for which help): with full access, and for a
+    partner only through a cross-domain record whose purpose grants it."""
+    if user.is_authenticated and user.role == Role.FINANCIER:
+        from maatpact.common.classification import Category
+
+        return _sharing_with_organisation(user.organisation_id, Category.SPECIAL)
+    return _full_access_q(user)
+
+
+def special_access_households(user: User) -> QuerySet[Household]:
+    q = _special_access_q(user)
+    return _households().filter(q) if q is not None else _households().none()
+
+
+def has_special_access(user: User, household: Household, *, full: bool | None = None) -> bool:
+    """Whether the user may see the household's special-category data (``full`` as in
+    :func:`has_full_access`: without full access there is none)."""
+    if not has_full_access(user, household, full=full):
+        return False
+    if user.role != Role.FINANCIER:
+        return True
+    return special_access_households(user).filter(pk=household.pk).exists()
+
+
+def get_special_household(user: User, number: str) -> Household:
+    """For pages that show special-category data (the provision register): else 404."""
+    household = (
+        special_access_households(user).select_related("municipality").filter(number=number)
+    ).first()
+    if household is None:
+        raise Http404("Huishouden niet gevonden.")
+    return household
 
 
 def get_full_household(user: User, number: str) -> Household:

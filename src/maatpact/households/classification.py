@@ -46,6 +46,7 @@ classify(
         "partner",
         "kind",
         "purpose",
+        "data_purpose",
         "basis",
         "law",
         "cross_domain",

@@ -72,8 +72,9 @@ def detail(request: HttpRequest, number: str) -> HttpResponse:
         detail="volledig" if full else "gepseudonimiseerd",
     )
     context = {"household": household, "full": full, "panels": []}
+    special = policies.has_special_access(request.user, household, full=full)
     for panel in panels():
-        if panel.personal and not full:
+        if (panel.personal and not full) or (panel.special and not special):
             continue
         panel_context = panel.context(request, household, full)
         if panel_context is not None:
