@@ -85,6 +85,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Cache-Control: no-store, private on every response a view did not mark itself.
+    "maatpact.security.middleware.NoStoreMiddleware",
     # Database briefly unreachable -> a Dutch 503 page instead of a traceback.
     "maatpact.security.middleware.DatabaseUnavailableMiddleware",
     "maatpact.security.middleware.HostileInputMiddleware",
