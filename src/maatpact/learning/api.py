@@ -11,7 +11,6 @@ from rest_framework.response import Response
 from maatpact.accounts import policies
 from maatpact.api.mixins import run_service
 from maatpact.audit.services import Action, record_many
-from maatpact.households.models import Household
 
 from . import selectors, services
 from .models import Lesson, Reflection, ReflectionSession
@@ -37,11 +36,8 @@ class ReflectionSerializer(serializers.ModelSerializer):
 
 
 class ReflectionInSerializer(serializers.Serializer):
-    household = serializers.SlugRelatedField(
-        slug_field="number",
-        queryset=Household.objects.all(),
-        error_messages={"does_not_exist": "Onbekend huishouden."},
-    )
+    # Resolved by policies.get_full_household: unknown and hidden answer the same 404.
+    household = serializers.CharField(max_length=16, help_text="Huishoudnummer")
     what_happened = serializers.CharField()
     what_worked = serializers.CharField()
     next_time = serializers.CharField(required=False, allow_blank=True, default="")
@@ -82,7 +78,7 @@ class ReflectionViewSet(
         body = ReflectionInSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
-        household = policies.get_full_household(request.user, data.pop("household").number)
+        household = policies.get_full_household(request.user, data.pop("household"))
         reflection = run_service(services.write_reflection, request.user, household, **data)
         return Response(ReflectionSerializer(reflection).data, status=status.HTTP_201_CREATED)
 

@@ -19,7 +19,6 @@ from maatpact.api.mixins import (
     run_service,
 )
 from maatpact.audit.services import Action, record, record_many
-from maatpact.households.models import Household
 from maatpact.provisions.models import Law
 from maatpact.regions.models import Municipality, Organisation
 
@@ -146,12 +145,10 @@ class ObstacleDetailSerializer(ObstacleSerializer):
 
 
 class RaiseSerializer(serializers.Serializer):
-    household = serializers.SlugRelatedField(
-        slug_field="number",
-        queryset=Household.objects.all(),
-        required=False,
-        allow_null=True,
-        error_messages={"does_not_exist": "Onbekend huishouden."},
+    # A number, resolved by policies.get_full_household: unknown and hidden households
+    # answer the same 404, so the answer reveals nothing about existence.
+    household = serializers.CharField(
+        max_length=16, required=False, allow_null=True, allow_blank=True, help_text="Huishoudnummer"
     )
     municipality = serializers.SlugRelatedField(
         slug_field="cbs_code",
@@ -281,10 +278,9 @@ class ObstacleViewSet(
         body = RaiseSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
-        household = data.pop("household", None)
+        number = data.pop("household", None)
         municipality = data.pop("municipality", None)
-        if household is not None:
-            household = policies.get_full_household(request.user, household.number)
+        household = policies.get_full_household(request.user, number) if number else None
         obstacle = run_service(
             services.raise_obstacle,
             request.user,
