@@ -127,6 +127,15 @@ def full_access_ids(user: User, household_ids) -> set[int]:
     return set(full_access_households(user).filter(pk__in=ids).values_list("pk", flat=True))
 
 
+def visible_household_ids(user: User, household_ids) -> set[int]:
+    """Of ``household_ids``, those the user may open: the numbers it may be shown where
+    cases of several municipalities come together (sessions, proposals)."""
+    ids = {pk for pk in household_ids if pk is not None}
+    if not ids:
+        return set()
+    return set(visible_households(user).filter(pk__in=ids).values_list("pk", flat=True))
+
+
 def has_full_access(user: User, household: Household, *, full: bool | None = None) -> bool:
     """Whether the user may see the household's personal data.
 

@@ -131,17 +131,60 @@ class LessonViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class SessionSerializer(serializers.ModelSerializer):
-    households = serializers.SlugRelatedField(slug_field="number", many=True, read_only=True)
+    """Household numbers only of the households the caller may open; the rest counted."""
+
+    households = serializers.SerializerMethodField()
+    other_households = serializers.SerializerMethodField()
     participants = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     lessons = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
 
     class Meta:
         model = ReflectionSession
-        fields = ["id", "held_on", "title", "participants", "households", "notes", "lessons"]
+        fields = [
+            "id",
+            "held_on",
+            "title",
+            "participants",
+            "households",
+            "other_households",
+            "notes",
+            "lessons",
+        ]
+
+    def _shown(self, obj) -> tuple[list[str], int]:
+        visible = self.context.get("visible_ids", set())
+        households = list(obj.households.all())
+        shown = sorted(h.number for h in households if h.pk in visible)
+        return shown, len(households) - len(shown)
+
+    def get_households(self, obj) -> list[str]:
+        return self._shown(obj)[0]
+
+    def get_other_households(self, obj) -> int:
+        return self._shown(obj)[1]
 
 
 class SessionViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = SessionSerializer
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        context["visible_ids"] = getattr(self, "_visible_ids", set())
+        return context
+
+    def _mark_visible(self, sessions) -> None:
+        ids = [h.pk for s in sessions for h in s.households.all()]
+        self._visible_ids = policies.visible_household_ids(self.request.user, ids)
+
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.get_queryset())
+        self._mark_visible(page)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def retrieve(self, request, *args, **kwargs):
+        session = self.get_object()
+        self._mark_visible([session])
+        return Response(self.get_serializer(session).data)
 
     def get_queryset(self):
         return (

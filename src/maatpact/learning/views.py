@@ -110,7 +110,19 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, "De les is vastgelegd.")
                 return redirect("learning:session", pk=pk)
-    return render(request, "learning/session_detail.html", {"session": session, "form": form})
+    households = list(session.households.all())
+    shown = policies.visible_household_ids(request.user, [h.pk for h in households])
+    return render(
+        request,
+        "learning/session_detail.html",
+        {
+            "session": session,
+            "form": form,
+            # Numbers only of the households the user may open; the rest as a count.
+            "shown_households": [h for h in households if h.pk in shown],
+            "other_households": sum(1 for h in households if h.pk not in shown),
+        },
+    )
 
 
 @login_required

@@ -326,7 +326,9 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "proposal": proposal,
             "evidence": selectors.proposal_evidence(proposal),
-            "obstacles": selectors.proposal_obstacles(proposal),
+            "obstacles": selectors.mark_shown_numbers(
+                request.user, selectors.proposal_obstacles(proposal)
+            ),
             "can_manage": can_manage,
             "status_form": ProposalStatusForm(),
             "next_statuses": [
