@@ -286,10 +286,13 @@ def can_work_on_case(user: User, household: Household, *, full: bool | None = No
 
 
 def get_case_household(user: User, number: str) -> Household:
-    """For pages that change case content: the household, else 404."""
+    """For pages that change case content: the household; 404 outside the user's scope,
+    403 for a role that reads the case but does not write it (regional team, partner)."""
+    from maatpact.common.refusals import refuse
+
     household = get_full_household(user, number)
     if user.role not in (Role.REGISSEUR, Role.TEAMLEIDER):
-        raise Http404("Huishouden niet gevonden.")
+        refuse("U mag de casus van dit huishouden lezen, maar niet wijzigen.")
     return household
 
 

@@ -10,9 +10,14 @@ from .exceptions import to_drf_validation_error
 
 
 def run_service(func, *args, **kwargs):
-    """Call a service; its Django ValidationError becomes a 400 with field errors."""
+    """Call a service; its Django ValidationError becomes a 400 with field errors, a
+    refusal (``common.refusals.Forbidden``) a 403."""
+    from maatpact.common.refusals import Forbidden
+
     try:
         return func(*args, **kwargs)
+    except Forbidden:
+        raise
     except DjangoValidationError as exc:
         raise to_drf_validation_error(exc) from exc
 

@@ -17,6 +17,7 @@ from maatpact.accounts import policies
 from maatpact.audit.services import Action, record
 from maatpact.common.classification import seen
 from maatpact.common.forms import apply_validation_error
+from maatpact.common.refusals import refuse
 from maatpact.regions.models import Municipality
 
 from . import charts, selectors, services
@@ -57,7 +58,7 @@ def new_spend(request: HttpRequest, number: str) -> HttpResponse:
     """The coordinator's spend form: scenarios pre-filled from the provision register."""
     household = policies.get_full_household(request.user, number)
     if not policies.can_request_spend(request.user, household):
-        raise Http404
+        refuse("Alleen de regisseur van dit huishouden vraagt een uitgave aan.")
     goals = list(selectors.household_goals(household))
     obstacles = list(selectors.household_obstacles(household))
     form = SpendForm(request.POST or None, goals=goals, obstacles=obstacles)

@@ -15,6 +15,7 @@ from maatpact.accounts.models import Role
 from maatpact.audit.services import Action, record, record_many
 from maatpact.common.classification import seen
 from maatpact.common.forms import apply_validation_error
+from maatpact.common.refusals import refuse
 from maatpact.common.registry import panels
 
 from . import selectors, services
@@ -147,7 +148,7 @@ def change_status(request: HttpRequest, number: str) -> HttpResponse:
 def handover(request: HttpRequest, number: str) -> HttpResponse:
     household = policies.get_full_household(request.user, number)
     if not policies.can_hand_over(request.user, household):
-        raise Http404
+        refuse("Alleen een teamleider van deze gemeente kan de regie overdragen.")
     form = HandoverForm(request.POST or None, household=household)
     if request.method == "POST" and form.is_valid():
         try:

@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from maatpact.accounts import policies
 from maatpact.api.mixins import run_service
 from maatpact.audit.services import Action, record_many
+from maatpact.common.refusals import refuse
 
 from . import selectors, services
 from .models import Lesson, Reflection, ReflectionSession
@@ -85,7 +86,7 @@ class ReflectionViewSet(
     def update(self, request, *args, **kwargs):
         reflection = self.get_object()
         if not policies.can_edit_reflection(request.user, reflection):
-            raise Http404
+            refuse("Alleen de schrijver wijzigt een reflectie.")
         body = ReflectionSerializer(reflection, data=request.data, partial=kwargs.get("partial"))
         body.is_valid(raise_exception=True)
         fields = {

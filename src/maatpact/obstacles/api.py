@@ -19,6 +19,7 @@ from maatpact.api.mixins import (
     run_service,
 )
 from maatpact.audit.services import Action, record, record_many
+from maatpact.common.refusals import refuse
 from maatpact.provisions.models import Law
 from maatpact.regions.models import Municipality, Organisation
 
@@ -305,7 +306,7 @@ class ObstacleViewSet(
     def breakthrough(self, request, pk=None):
         obstacle = self._obstacle()
         if not obstacle.full:
-            raise Http404
+            refuse("U mag voor dit knelpunt geen doorbraak vastleggen.")
         body = BreakthroughInSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         run_service(services.record_breakthrough, request.user, obstacle, **body.validated_data)
@@ -318,7 +319,7 @@ class ObstacleViewSet(
     def decision(self, request, pk=None):
         obstacle = self._obstacle()
         if not obstacle.full:
-            raise Http404
+            refuse("U mag voor dit knelpunt geen maatwerkbesluit vastleggen.")
         body = DecisionInSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         run_service(services.record_decision, request.user, obstacle, **body.validated_data)
@@ -439,7 +440,7 @@ class ProposalViewSet(
     def status(self, request, pk=None):
         proposal = self.get_object()
         if not policies.can_manage_proposals(request.user):
-            raise Http404
+            refuse("Alleen het programmateam wijzigt de status van een voorstel.")
         body = ProposalStatusSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         run_service(

@@ -17,6 +17,7 @@ from maatpact.audit.services import Action, record, record_many
 from maatpact.common import dates
 from maatpact.common.classification import seen
 from maatpact.common.forms import apply_validation_error
+from maatpact.common.refusals import refuse
 from maatpact.provisions.models import Law
 from maatpact.regions.models import Municipality
 
@@ -113,7 +114,9 @@ def raise_obstacle(request: HttpRequest) -> HttpResponse:
     number = request.GET.get("huishouden") or request.POST.get("huishouden") or ""
     household = policies.get_full_household(request.user, number) if number else None
     if not policies.can_raise_obstacle(request.user, household):
-        raise Http404
+        if household is None:
+            raise Http404
+        refuse("U mag voor dit huishouden geen knelpunt melden.")
     form = ObstacleForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -209,7 +212,7 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
 def _workable(request: HttpRequest, pk: int) -> Obstacle:
     obstacle = selectors.get_obstacle(request.user, pk)
     if not obstacle.full or not policies.can_work_on_obstacle(request.user, obstacle):
-        raise Http404
+        refuse("U mag dit knelpunt niet bijwerken.")
     return obstacle
 
 
@@ -344,7 +347,7 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def proposal_status(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = selectors.get_proposal(request.user, pk)
     if not policies.can_manage_proposals(request.user):
-        raise Http404
+        refuse("Alleen het programmateam wijzigt de status van een voorstel.")
     form = ProposalStatusForm(request.POST)
     if form.is_valid():
         try:

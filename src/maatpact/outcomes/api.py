@@ -19,6 +19,7 @@ from maatpact.api.mixins import (
     run_service,
 )
 from maatpact.audit.services import Action, record, record_many
+from maatpact.common.refusals import refuse
 
 from . import projection, selectors, services
 from .models import (
@@ -87,7 +88,7 @@ class EventViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.Gene
         data = dict(body.validated_data)
         household = policies.get_full_household(request.user, data.pop("household"))
         if not policies.can_record_events(request.user, household):
-            raise Http404
+            refuse("U mag voor dit huishouden geen gebeurtenis vastleggen.")
         event = run_service(services.record_event, request.user, household, **data)
         return Response(EventSerializer(event).data, status=status.HTTP_201_CREATED)
 
@@ -196,7 +197,7 @@ class AchievedViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     def verify(self, request, pk=None):
         outcome = self.get_object()
         if not policies.can_verify_outcomes(request.user):
-            raise Http404
+            refuse("Alleen het programmateam verifieert resultaten.")
         body = VerifySerializer(data=request.data)
         body.is_valid(raise_exception=True)
         outcome = run_service(
@@ -396,7 +397,7 @@ class ContractViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     def _managed(self) -> Contract:
         contract = self.get_object()
         if not policies.can_manage_contracts(self.request.user):
-            raise Http404
+            refuse("Alleen het programmateam wijzigt een contract.")
         return contract
 
     @extend_schema(responses={200: StatementSerializer})

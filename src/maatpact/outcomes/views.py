@@ -19,6 +19,7 @@ from maatpact.accounts import policies
 from maatpact.audit.services import Action, record, record_many
 from maatpact.common.classification import seen
 from maatpact.common.forms import apply_validation_error
+from maatpact.common.refusals import refuse
 
 from . import projection, selectors, services
 from .forms import (
@@ -37,7 +38,7 @@ from .models import AchievedOutcome, OutcomeDefinition
 def event_create(request: HttpRequest, number: str) -> HttpResponse:
     household = policies.get_full_household(request.user, number)
     if not policies.can_record_events(request.user, household):
-        raise Http404
+        refuse("U mag voor dit huishouden geen gebeurtenis vastleggen.")
     form = EventForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -90,7 +91,7 @@ def outcome_detail(request: HttpRequest, pk: int) -> HttpResponse:
     can_verify = policies.can_verify_outcomes(request.user)
     if request.method == "POST":
         if not can_verify:
-            raise Http404
+            refuse("Alleen het programmateam verifieert resultaten.")
         if form.is_valid():
             try:
                 services.verify_outcome(
@@ -178,7 +179,7 @@ def contract_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _managed_contract(request: HttpRequest, pk: int):
     contract = selectors.get_contract(request.user, pk)
     if not policies.can_manage_contracts(request.user):
-        raise Http404
+        refuse("Alleen het programmateam wijzigt een contract.")
     return contract
 
 
