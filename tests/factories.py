@@ -74,3 +74,29 @@ def household(
 VALID_BSN = "111222333"
 VALID_BSN_2 = "123456782"
 INVALID_BSN = "123456789"
+
+
+def make_selectable(actor: User, household: Household, *, on: date | None = None) -> None:
+    """Give a household what the selection criteria ask for (3 domains at 1-2, 2 laws)."""
+    from decimal import Decimal
+
+    from maatpact.assessments import services as assessment_services
+    from maatpact.common import dates
+    from maatpact.provisions.models import Law, Provision
+
+    on = on or dates.today()
+    assessment_services.record_assessment(
+        actor,
+        household,
+        assessed_on=on,
+        scores={"hh_financien": 1, "hh_huisvesting": 2, "hh_organisatie": 2},
+    )
+    for code in ("wmo", "jeugdwet"):
+        Provision.objects.create(
+            household=household,
+            law=Law.objects.get(code=code),
+            financier=organisation("Gemeente Tilburg", "gemeente"),
+            description=f"Steun ({code})",
+            starts_on=on,
+            amount=Decimal("100.00"),
+        )

@@ -41,11 +41,14 @@ def test_seed_is_deterministic(db):
     from maatpact.households.models import Cohort
     from maatpact.learning.models import ApproachChange, Lesson, ReflectionSession
     from maatpact.obstacles.models import Obstacle, StructuralProposal
+    from maatpact.programme.models import Phase, Programme
 
     flush_append_only_tables()
     for model in (StructuralProposal, Obstacle, ApproachChange, Lesson, ReflectionSession):
         model.objects.all().delete()
     Household.objects.all().delete()
+    Phase.objects.all().delete()
+    Programme.objects.all().delete()
     Cohort.objects.all().delete()
     User.objects.all().delete()
     call_command("seed", households=15, seed=3, no_progress=True, stdout=io.StringIO())

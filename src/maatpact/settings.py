@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "maatpact.assessments",
     "maatpact.plans",
     "maatpact.provisions",
+    "maatpact.programme",
     "maatpact.obstacles",
     "maatpact.learning",
     "maatpact.budget",

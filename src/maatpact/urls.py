@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("maatpact.budget.urls")),
     path("", include("maatpact.outcomes.urls")),
     path("", include("maatpact.security.urls")),
+    path("", include("maatpact.programme.urls")),
     path("", include("maatpact.households.urls")),
     path("", include("maatpact.assessments.urls")),
     path("", include("maatpact.plans.urls")),

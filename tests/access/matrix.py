@@ -26,6 +26,10 @@ COLUMNS = [
 ]
 
 RULES: dict[str, tuple[str, tuple[int, ...]]] = {
+    "programme_readers": (
+        "Programme structure: team leads, regional team, analysts, administrator",
+        (404, 404, 200, 200, 200, 200, 200, 200, 404, 404, 200, 200, 302, 302),
+    ),
     "api_list_scoped": (
         "API lists: every signed-in role, each sees only its own scope (filtered queryset)",
         (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 403, 403),
@@ -102,8 +106,8 @@ RULES: dict[str, tuple[str, tuple[int, ...]]] = {
         "Interim report: team leads, regional team, analysts, financiers",
         (404, 404, 200, 200, 200, 200, 200, 200, 200, 200, 404, 404, 302, 302),
     ),
-    "unknown_key": (
-        "Chart with an unknown section or key: 404 for every role",
+    "missing_object": (
+        "A route for an object the test world does not have (chart key, phase): 404",
         (404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 302, 302),
     ),
     "team_lead_only": (
@@ -292,8 +296,8 @@ ROUTE_RULES: dict[str, str] = {
     "login": "public",
     "reports:interim": "reports",
     "reports:interim_pdf": "reports",
-    "assessments:chart": "unknown_key",
-    "reports:chart": "unknown_key",
+    "assessments:chart": "missing_object",
+    "reports:chart": "missing_object",
     "budget:inbox": "team_lead_only",
     "households:overview": "team_lead_only",
     "outcomes:definitions": "savings",
@@ -317,4 +321,19 @@ ROUTE_RULES: dict[str, str] = {
     "/api/v1/reflection-sessions/{id}/": "api_session",
     "/api/v1/reports/interim/": "api_interim",
     "/api/v1/savings/": "api_savings",
+    "programme:overview": "programme_readers",
+    "programme:programme_new": "regional_only",
+    "programme:phase_new": "missing_object",
+    "programme:phase_edit": "missing_object",
+    "programme:phase_close": "missing_object",
+    "programme:phase_document": "missing_object",
+    "programme:cohort_new": "regional_only",
+    "programme:cohort_edit": "missing_object",
+    "programme:screen": "post_only",
+    "/api/v1/phases/": "api_list_scoped",
+    "/api/v1/phases/{id}/": "api_missing_reference",
+    "/api/v1/programmes/": "api_list_scoped",
+    "/api/v1/programmes/{id}/": "api_missing_reference",
+    "/api/v1/screenings/": "api_list_scoped",
+    "/api/v1/screenings/{id}/": "api_missing_reference",
 }

@@ -120,10 +120,10 @@ def change_status(j: Journey, status_label: str, *, cohort: str = "", reason: st
     if cohort:
         j.page.get_by_label("Cohort (bij selectie)").select_option(label=cohort)
     if reason:
-        j.page.get_by_label("Reden").fill(reason)
+        j.page.get_by_label("Reden", exact=True).fill(reason)
     j.page.get_by_role("button", name="Status wijzigen").click()
     expect(j.page.get_by_role("status")).to_contain_text("De status is gewijzigd")
-    expect(j.page.locator(".badge")).to_have_text(status_label)
+    expect(j.page.locator("dl .badge")).to_have_text(status_label)  # the status, not a panel
     j.checkpoint(f"status-{status_label.lower()}")
 
 

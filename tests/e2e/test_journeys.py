@@ -12,6 +12,7 @@ import pytest
 
 from maatpact.accounts.models import Role
 from maatpact.households.models import Cohort
+from maatpact.programme.models import Phase, Programme
 from maatpact.regions.models import Region
 from tests import factories
 
@@ -31,12 +32,23 @@ def _person(role, username, first, last, municipality="Tilburg"):
 
 @pytest.fixture
 def staff(db):
+    region = Region.objects.order_by("pk").first()
     Cohort.objects.create(
-        name="Cohort 1 (e2e)",
-        region=Region.objects.order_by("pk").first(),
-        phase=1,
-        capacity=50,
+        name="Cohort 1 (e2e)", region=region, phase=1, capacity=50, starts_on=dt.date(2025, 1, 1)
+    )
+    # A pilot phase without selection criteria: the journey selects a fresh intake.
+    programme = Programme.objects.create(
+        region=region, name="E2E", starts_on=dt.date(2025, 1, 1), planned_households=50
+    )
+    Phase.objects.create(
+        programme=programme,
+        number=1,
+        name="Pilot",
+        goal="Leren",
         starts_on=dt.date(2025, 1, 1),
+        planned_households=50,
+        min_domains=0,
+        min_laws=0,
     )
     return {
         "coordinator": _person(Role.REGISSEUR, "regisseur.e2e", "Sanne", "Regisseur"),

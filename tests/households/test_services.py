@@ -69,6 +69,7 @@ def test_status_machine_allows_only_forward_steps(coordinator, household):
     with pytest.raises(ValidationError) as exc:
         services.change_status(coordinator, household, "actief")
     assert "geen toegestane stap" in str(exc.value)
+    factories.make_selectable(coordinator, household)
     services.change_status(coordinator, household, "geselecteerd", cohort=_cohort())
     services.change_status(coordinator, household, "actief")
     with pytest.raises(ValidationError):
@@ -87,6 +88,8 @@ def test_status_machine_allows_only_forward_steps(coordinator, household):
 def test_cohort_capacity_is_enforced(coordinator):
     cohort = _cohort(capacity=1)
     a, b = factories.household(coordinator), factories.household(coordinator)
+    factories.make_selectable(coordinator, a)
+    factories.make_selectable(coordinator, b)
     services.change_status(coordinator, a, "geselecteerd", cohort=cohort)
     with pytest.raises(ValidationError) as exc:
         services.change_status(coordinator, b, "geselecteerd", cohort=cohort)

@@ -99,10 +99,13 @@ def _close(data, coordinator, **_):
     )
 
 
-def _start(data, coordinator, **_):
+def _start(data, coordinator, team_lead, **_):
     household = data.tilburg[6]  # registered, never selected
     cohort = Cohort.objects.first()
-    household_services.change_status(coordinator, household, "geselecteerd", cohort=cohort)
+    # The fixture household has no ZRM: a team lead selects it outside the criteria.
+    household_services.change_status(
+        team_lead, household, "geselecteerd", cohort=cohort, override_reason="Test: vervolg"
+    )
     household_services.change_status(coordinator, household, "actief", on=date(2024, 11, 1))
 
 

@@ -92,6 +92,13 @@ class StatusSerializer(serializers.Serializer):
     cohort = serializers.PrimaryKeyRelatedField(
         queryset=Cohort.objects.all(), required=False, allow_null=True
     )
+    override_reason = serializers.CharField(
+        max_length=500,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Alleen een teamleider: waarom selecteren buiten de selectiecriteria.",
+    )
 
 
 class HandoverSerializer(serializers.Serializer):
@@ -189,6 +196,7 @@ class HouseholdViewSet(
             body.validated_data["status"],
             reason=body.validated_data["reason"],
             cohort=body.validated_data.get("cohort"),
+            override_reason=body.validated_data.get("override_reason", ""),
         )
         self._mark_full([household])
         return Response(self.get_serializer(household).data)
@@ -212,24 +220,4 @@ class HouseholdViewSet(
 
 def register(router) -> None:
     router.register("households", HouseholdViewSet, basename="household")
-    register_cohorts(router)
-
-
-class CohortSerializer(serializers.ModelSerializer):
-    region = serializers.SlugRelatedField(slug_field="code", read_only=True)
-
-    class Meta:
-        model = Cohort
-        fields = ["id", "name", "region", "phase", "capacity", "starts_on"]
-
-
-class CohortViewSet(viewsets.ReadOnlyModelViewSet):
-    """Cohorts and phases: programme reference data, no household data."""
-
-    serializer_class = CohortSerializer
-    queryset = Cohort.objects.select_related("region").order_by("starts_on", "name")
-    filterset_fields = ["phase"]
-
-
-def register_cohorts(router) -> None:
-    router.register("cohorts", CohortViewSet, basename="cohort")
+    # Cohorts are registered by the programme app, which manages them.

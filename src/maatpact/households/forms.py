@@ -85,6 +85,11 @@ class StatusForm(forms.Form):
         label="Cohort (bij selectie)", queryset=Cohort.objects.all(), required=False
     )
     reason = forms.CharField(label="Reden", max_length=200, required=False)
+    override_reason = forms.CharField(
+        label="Reden van afwijking van de selectiecriteria (alleen teamleider)",
+        max_length=500,
+        required=False,
+    )
 
 
 class HandoverForm(forms.Form):

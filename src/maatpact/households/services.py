@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -162,6 +163,18 @@ def register_household(
     return household
 
 
+# Checks that run when a household is selected, registered by other apps (the programme
+# app's screening): ``guard(actor, household, cohort, on, override_reason)`` raises a
+# ValidationError to refuse the selection. The households app does not import them.
+SelectionGuard = Callable[[User, Household, Cohort, date, str], None]
+_selection_guards: list[SelectionGuard] = []
+
+
+def register_selection_guard(guard: SelectionGuard) -> None:
+    if guard not in _selection_guards:
+        _selection_guards.append(guard)
+
+
 @transaction.atomic
 def change_status(
     actor: User,
@@ -171,8 +184,13 @@ def change_status(
     reason: str = "",
     cohort: Cohort | None = None,
     on: date | None = None,
+    override_reason: str = "",
 ) -> Household:
-    """Move along aangemeld -> geselecteerd -> actief -> afgesloten; nothing else."""
+    """Move along aangemeld -> geselecteerd -> actief -> afgesloten; nothing else.
+
+    At selection the registered guards check the programme's criteria; a team lead may
+    select a household that does not meet them with an ``override_reason``.
+    """
     household = Household.objects.select_for_update().get(pk=household.pk)
     if not policies.can_change_status(actor, household):
         raise Forbidden("U mag de status van dit huishouden niet wijzigen.")
@@ -204,6 +222,8 @@ def change_status(
             raise ValidationError(
                 {"cohort": f"Cohort '{cohort.name}' is vol ({cohort.capacity} huishoudens)."}
             )
+        for guard in _selection_guards:
+            guard(actor, household, cohort, today, override_reason.strip())
         household.cohort = cohort
         household.selected_on = today
     elif to_status == Status.ACTIEF:

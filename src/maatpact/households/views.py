@@ -87,7 +87,10 @@ def detail(request: HttpRequest, number: str) -> HttpResponse:
         request.user, household, full=full
     )
     if context["can_change_status"]:
-        context["status_form"] = StatusForm()
+        status_form = StatusForm()
+        if request.user.role != Role.TEAMLEIDER:
+            del status_form.fields["override_reason"]  # only a team lead may override
+        context["status_form"] = status_form
     # The page itself sees only what the classification lets a pseudonymised view show.
     context["household"] = seen(household, full=full)
     return render(request, "households/detail.html", context)
@@ -133,6 +136,7 @@ def change_status(request: HttpRequest, number: str) -> HttpResponse:
                 form.cleaned_data["status"],
                 reason=form.cleaned_data["reason"],
                 cohort=form.cleaned_data["cohort"],
+                override_reason=form.cleaned_data["override_reason"],
             )
         except ValidationError as exc:
             for message in exc.messages:

@@ -1,0 +1,203 @@
+"""Programme pages: phases with reach against plan, cohorts, closing decisions, screening."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from maatpact.accounts import policies
+from maatpact.common.forms import apply_validation_error
+from maatpact.households.models import Cohort
+
+from . import access, selectors, services
+from .forms import ClosePhaseForm, CohortForm, PhaseForm, ProgrammeForm, ScreenForm
+from .models import Phase, Programme
+
+
+def _require_view(request: HttpRequest) -> None:
+    if not access.can_view_programme(request.user):
+        raise Http404
+
+
+def _require_manage(request: HttpRequest) -> None:
+    if not access.can_manage_programme(request.user):
+        raise Http404
+
+
+@login_required
+def overview(request: HttpRequest) -> HttpResponse:
+    _require_view(request)
+    programmes = [
+        {
+            "programme": p,
+            "reach": selectors.reach(p),
+            "by_municipality": selectors.reach_by_municipality(p),
+            "phases": list(selectors.phases(p)),
+        }
+        for p in selectors.programmes()
+    ]
+    return render(
+        request,
+        "programme/overview.html",
+        {
+            "programmes": programmes,
+            "cohorts": Cohort.objects.select_related("region").order_by("starts_on", "name"),
+            "can_manage": access.can_manage_programme(request.user),
+        },
+    )
+
+
+def _form_page(request, form, title: str, *, multipart: bool = False, intro: str = ""):
+    return render(
+        request,
+        "programme/form.html",
+        {"form": form, "title": title, "multipart": multipart, "intro": intro},
+    )
+
+
+@login_required
+def programme_new(request: HttpRequest) -> HttpResponse:
+    _require_manage(request)
+    form = ProgrammeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.create_programme(request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, "Het programma is vastgelegd.")
+            return redirect("programme:overview")
+    return _form_page(request, form, "Programma vastleggen")
+
+
+@login_required
+def phase_new(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_manage(request)
+    programme = get_object_or_404(Programme, pk=pk)
+    form = PhaseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_phase(request.user, programme, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, "De fase is vastgelegd.")
+            return redirect("programme:overview")
+    return _form_page(request, form, f"Fase toevoegen aan {programme}")
+
+
+@login_required
+def phase_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_manage(request)
+    phase = get_object_or_404(Phase.objects.select_related("programme"), pk=pk)
+    if phase.is_closed:
+        messages.error(request, "Deze fase is afgesloten; een besluit wordt niet meer gewijzigd.")
+        return redirect("programme:overview")
+    form = PhaseForm(request.POST or None, instance=phase)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_phase(
+                request.user, phase.programme, phase=Phase.objects.get(pk=pk), **form.cleaned_data
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, "De fase is bijgewerkt.")
+            return redirect("programme:overview")
+    return _form_page(request, form, f"{phase} wijzigen")
+
+
+@login_required
+def phase_close(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_manage(request)
+    phase = get_object_or_404(Phase, pk=pk)
+    if phase.is_closed:
+        messages.error(request, "Deze fase is al afgesloten.")
+        return redirect("programme:overview")
+    form = ClosePhaseForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data.pop("document")
+        try:
+            services.close_phase(
+                request.user,
+                phase,
+                **form.cleaned_data,
+                document_name=upload.name if upload else "",
+                document_type=upload.content_type if upload else "",
+                document=upload.read() if upload else None,
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, f"{phase} is afgesloten; het besluit is vastgelegd.")
+            return redirect("programme:overview")
+    return _form_page(
+        request,
+        form,
+        f"{phase} afsluiten",
+        multipart=True,
+        intro="Een afgesloten fase en haar besluit worden niet meer gewijzigd.",
+    )
+
+
+@login_required
+def phase_document(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_view(request)
+    phase = get_object_or_404(Phase, pk=pk, document__isnull=False)
+    response = HttpResponse(bytes(phase.document), content_type=phase.document_type)
+    response["Content-Disposition"] = f'attachment; filename="{phase.document_name}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+def cohort_new(request: HttpRequest) -> HttpResponse:
+    _require_manage(request)
+    form = CohortForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_cohort(request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, "Het cohort is vastgelegd.")
+            return redirect("programme:overview")
+    return _form_page(request, form, "Cohort toevoegen")
+
+
+@login_required
+def cohort_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_manage(request)
+    cohort = get_object_or_404(Cohort, pk=pk)
+    form = CohortForm(request.POST or None, instance=cohort)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_cohort(
+                request.user, cohort=Cohort.objects.get(pk=pk), **form.cleaned_data
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, "Het cohort is bijgewerkt.")
+            return redirect("programme:overview")
+    return _form_page(request, form, f"Cohort {cohort} wijzigen")
+
+
+@login_required
+@require_POST
+def screen(request: HttpRequest, number: str) -> HttpResponse:
+    household = policies.get_full_household(request.user, number)
+    form = ScreenForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Kies een bestaand cohort.")
+        return redirect("households:detail", number=number)
+    try:
+        screening = services.screen(request.user, household, cohort=form.cleaned_data["cohort"])
+    except PermissionDenied as exc:
+        raise Http404 from exc
+    messages.success(request, f"Screening vastgelegd: {screening.get_result_display().lower()}.")
+    return redirect("households:detail", number=number)
