@@ -277,6 +277,11 @@ def eligible_coordinators(household: Household) -> QuerySet:
     return eligible_coordinators_in(household.municipality_id)
 
 
+def can_see_region_list(user: User) -> bool:
+    """The pseudonymised list of the region's households: the regional team."""
+    return user.is_authenticated and user.role == Role.PROGRAMMATEAM
+
+
 def can_see_case_lists(user: User) -> bool:
     """Analysts and administrators see no case lists at all; only aggregates or admin."""
     return user.is_authenticated and user.role in (

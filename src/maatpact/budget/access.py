@@ -73,6 +73,11 @@ def can_reverse_spend(user: User, spend) -> bool:
     return user.role == Role.PROGRAMMATEAM
 
 
+def can_decide_spends(user: User) -> bool:
+    """The approval inbox: team leads (four eyes on requests above the threshold)."""
+    return user.is_authenticated and user.role == Role.TEAMLEIDER
+
+
 def can_manage_budget(user: User) -> bool:
     """Allocating the fund and transferring between municipalities: the regional team."""
     return user.is_authenticated and user.role == Role.PROGRAMMATEAM
@@ -104,6 +109,7 @@ policies.register_rules(
     can_decide_spend,
     can_mark_spend_paid,
     can_reverse_spend,
+    can_decide_spends,
     can_manage_budget,
     budget_overview_scope,
     can_see_budget_per_household,

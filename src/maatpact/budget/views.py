@@ -219,7 +219,7 @@ def reverse(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
-    if request.user.role != "teamleider":
+    if not policies.can_decide_spends(request.user):
         raise Http404
     spends = list(selectors.approval_inbox(request.user))
     return render(

@@ -235,7 +235,7 @@ def overview(request: HttpRequest) -> HttpResponse:
 @login_required
 def region(request: HttpRequest) -> HttpResponse:
     """The regional team's pseudonymised list: numbers, municipality, status, cohort."""
-    if request.user.role != Role.PROGRAMMATEAM:
+    if not policies.can_see_region_list(request.user):
         raise Http404
     qs = policies.visible_households(request.user).select_related("municipality", "cohort")
     municipality = request.GET.get("gemeente", "")

@@ -48,6 +48,11 @@ def obstacle_full_q(user: User) -> Q:
     return Q(household__isnull=True) | Q(household__in=policies.full_access_subquery(user))
 
 
+def can_see_obstacle_lists(user: User) -> bool:
+    """The register and the escalation worklist: the case-working roles."""
+    return user.is_authenticated and user.role in policies.CASE_WORKERS
+
+
 def can_work_on_obstacle(user: User, obstacle) -> bool:
     """Record a breakthrough or a custom-fit decision: case workers with the full case."""
     if not user.is_authenticated or user.role not in policies.CASE_WORKERS:
@@ -116,6 +121,7 @@ def analysable_obstacles(user: User):
 policies.register_rules(
     visible_obstacles,
     obstacle_full_q,
+    can_see_obstacle_lists,
     can_work_on_obstacle,
     can_raise_obstacle,
     can_escalate,

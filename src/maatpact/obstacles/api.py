@@ -224,7 +224,7 @@ class ObstacleViewSet(
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Obstacle.objects.none()
-        if self.request.user.role not in policies.CASE_WORKERS:
+        if not policies.can_see_obstacle_lists(self.request.user):
             return Obstacle.objects.none()
         params = self.request.query_params
         filters = {

@@ -12,7 +12,6 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from maatpact.accounts import policies
-from maatpact.accounts.models import Role
 from maatpact.audit.services import Action, record, record_many
 from maatpact.common import dates
 from maatpact.common.classification import seen
@@ -60,7 +59,7 @@ def _audit_list(user, rows) -> None:
 
 @login_required
 def obstacle_list(request: HttpRequest) -> HttpResponse:
-    if request.user.role not in (Role.REGISSEUR, Role.TEAMLEIDER, Role.PROGRAMMATEAM):
+    if not policies.can_see_obstacle_lists(request.user):
         raise Http404
     filters = _filters(request)
     page = Paginator(selectors.obstacle_list(request.user, filters=filters), 50).get_page(
@@ -90,7 +89,7 @@ def obstacle_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def escalations(request: HttpRequest) -> HttpResponse:
     """Obstacles waiting for the user's role on the ladder, oldest deadline first."""
-    if request.user.role not in (Role.REGISSEUR, Role.TEAMLEIDER, Role.PROGRAMMATEAM):
+    if not policies.can_see_obstacle_lists(request.user):
         raise Http404
     qs = (
         policies.obstacles_on_my_level(request.user)

@@ -66,6 +66,11 @@ def visible_contracts(user: User) -> QuerySet:
     return qs.none()
 
 
+def can_view_contracts(user: User) -> bool:
+    """The contract list: the regional team, and financiers (their own contracts)."""
+    return user.is_authenticated and user.role in (Role.PROGRAMMATEAM, Role.FINANCIER)
+
+
 def statement_organisations(user: User, organisation_ids: set[int]) -> set[int]:
     """Of a contract's payers and investors, those whose statement the user may read."""
     if not user.is_authenticated:
@@ -94,6 +99,7 @@ policies.register_rules(
     can_verify_outcomes,
     can_manage_contracts,
     visible_contracts,
+    can_view_contracts,
     statement_organisations,
     can_view_savings,
 )

@@ -148,7 +148,7 @@ def definitions(request: HttpRequest) -> HttpResponse:
 @login_required
 def contract_list(request: HttpRequest) -> HttpResponse:
     contracts = list(policies.visible_contracts(request.user).order_by("starts_on"))
-    if not (policies.can_manage_contracts(request.user) or request.user.role == "financier"):
+    if not policies.can_view_contracts(request.user):
         raise Http404
     return render(request, "outcomes/contract_list.html", {"contracts": contracts})
 
