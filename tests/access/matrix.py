@@ -336,4 +336,7 @@ ROUTE_RULES: dict[str, str] = {
     "/api/v1/programmes/{id}/": "api_missing_reference",
     "/api/v1/screenings/": "api_list_scoped",
     "/api/v1/screenings/{id}/": "api_missing_reference",
+    "obstacles:proposal_submit": "post_only",
+    "obstacles:adoption_decide": "post_only",
+    "outcomes:period_pay": "post_only",
 }

@@ -51,7 +51,7 @@ def scenarios(draw):
         deadweight_of=draw(st.integers(paid, 6)),
         trigger_percent=draw(st.none() | st.sampled_from([D(0), D(10), D(50)])),
         fee_shares=((1, D(100)), (2, D(40))),
-        drawdowns=((START, D(draw(st.integers(1000, 50_000)))),),
+        drawdowns=(engine.Drawdown(9, START, D(draw(st.integers(1000, 50_000)))),),
     )
     households = draw(st.integers(1, 8))
     attachments = [
@@ -79,15 +79,17 @@ def check_caps(terms: ContractTerms, result: engine.PaymentResult, households) -
     if terms.cap_per_household is not None:
         for h in households:
             assert result.household_total(h) <= terms.cap_per_household
-    cap = engine.return_cap(terms, PERIODS[-1].ends_on)
-    if cap is not None:
-        assert result.total <= cap
+    if terms.max_return_rate is not None:
+        flows = engine.investor_cash_flows(
+            [(d.on, d.amount) for d in terms.drawdowns], result.receipts(9)
+        )
+        assert engine.xnpv(float(terms.max_return_rate), flows) <= 0.01
     for pr in result.periods:
         for ln in pr.lines:
-            assert engine.ZERO <= ln.paid <= ln.demand
+            assert engine.ZERO <= ln.paid <= ln.demand - ln.deadweight
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=50, deadline=None)
 @given(scenarios())
 def test_payments_never_exceed_caps_and_payers_add_up(scenario):
     terms, attachments, outcomes = scenario
@@ -98,7 +100,7 @@ def test_payments_never_exceed_caps_and_payers_add_up(scenario):
     assert sum(result.payer_total(p.payer_id) for p in terms.payers) == result.total
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=50, deadline=None)
 @given(scenarios(), st.data())
 def test_a_further_verified_outcome_never_decreases_payments(scenario, data):
     terms, attachments, outcomes = scenario

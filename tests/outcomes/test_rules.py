@@ -101,6 +101,8 @@ def test_event_occurs_and_provision_ends():
     assert rules.evaluate(rule, facts, date(2025, 10, 1)) is None  # hold not yet over
     got = rules.evaluate(rule, facts, date(2026, 1, 5))
     assert got.achieved_on == date(2025, 12, 30)
-    assert got.evidence["duur_maanden"] == "12.94"  # 394 days / 30.4375
+    # 1 June 2024 to 30 June 2025, both days included: 395 days / 30.4375 = 12.977..
+    assert got.evidence["duur_dagen"] == 395
+    assert got.evidence["duur_maanden"] == "12.98"
     facts.provisions.append(ProvisionFact("jeugdwet", date(2025, 9, 1), None, 8))
     assert rules.evaluate(rule, facts, date(2026, 1, 5)) is None  # started again

@@ -239,7 +239,16 @@ class StatementLineSerializer(serializers.Serializer):
     outcome = serializers.CharField()
     count = serializers.IntegerField()
     demand = MoneyField()
+    deadweight = MoneyField()
     paid = MoneyField()
+
+
+class DeadweightSerializer(serializers.Serializer):
+    outcomes = serializers.IntegerField(help_text="Resultaten waarvan een deel is ingehouden")
+    withheld = MoneyField(help_text="Ingehouden bedrag voor deadweight")
+    paid = serializers.IntegerField(help_text="Betaald voor p ...")
+    of = serializers.IntegerField(help_text="... van elke q resultaten")
+    reason = serializers.CharField()
 
 
 class StatementPeriodSerializer(serializers.Serializer):
@@ -247,7 +256,12 @@ class StatementPeriodSerializer(serializers.Serializer):
     starts_on = serializers.DateField()
     ends_on = serializers.DateField()
     lines = StatementLineSerializer(many=True)
+    deadweight = DeadweightSerializer()
     paid = MoneyField()
+    paid_at = serializers.DateTimeField(
+        allow_null=True, help_text="Betaald (definitief, verandert niet meer) op"
+    )
+    version = serializers.CharField(help_text="Contractversie die voor deze periode gold")
 
 
 class PayerStatementSerializer(serializers.Serializer):
@@ -314,6 +328,7 @@ class PeriodSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=60)
     starts_on = serializers.DateField()
     ends_on = serializers.DateField()
+    paid_at = serializers.DateTimeField(read_only=True, allow_null=True)
 
 
 class RateLineSerializer(serializers.Serializer):
@@ -362,6 +377,15 @@ def _statement_data(st: selectors.Statement) -> dict:
                         "starts_on": p["period"].starts_on,
                         "ends_on": p["period"].ends_on,
                         "paid": p["paid"],
+                        "paid_at": p["paid_at"],
+                        "version": p["version"],
+                        "deadweight": {
+                            "outcomes": p["deadweight"]["outcomes"],
+                            "withheld": p["deadweight"]["withheld"],
+                            "paid": p["deadweight"]["paid_of"][0],
+                            "of": p["deadweight"]["paid_of"][1],
+                            "reason": p["deadweight"]["reason"],
+                        },
                         "lines": [
                             {"outcome": code, **values} for code, values in p["lines"].items()
                         ],
@@ -444,6 +468,17 @@ class ContractViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         body.is_valid(raise_exception=True)
         period = run_service(services.add_period, request.user, contract, **body.validated_data)
         return Response(PeriodSerializer(period).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={200: PeriodSerializer})
+    @action(detail=True, methods=["post"], url_path=r"periods/(?P<period_id>\d+)/pay")
+    def pay_period(self, request, pk=None, period_id=None):
+        """Fix a period as paid: from then on its statement never changes."""
+        contract = self._managed()
+        period = contract.periods.filter(pk=period_id).first()
+        if period is None:
+            raise Http404
+        period = run_service(services.pay_period, request.user, period)
+        return Response(PeriodSerializer(period).data)
 
     @extend_schema(request=RateLineSerializer, responses={201: RateLineSerializer})
     @action(detail=True, methods=["post"], url_path="rate-card")

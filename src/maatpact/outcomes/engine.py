@@ -4,27 +4,33 @@ How a statement is computed (the same order an accountant can follow by hand):
 
 1. Every verified outcome and every attached household is an *item* dated on its
    verification date (outcomes) or entry date (attachment fees). An item belongs to the
-   first payment period that ends on or after that date, so an outcome verified late is
-   paid in the period it was verified in and closed periods never change.
-2. Deadweight: per outcome definition, in order of verification, the k-th outcome is paid
-   when ``ceil(k*p/q) > ceil((k-1)*p/q)`` ("pay for p of every q": with 5 of 6, every
-   sixth outcome is not paid).
-3. Trigger: an outcome is paid only in a period where its cohort's rate (verified
+   first open payment period that ends on or after that date. A *settled* (paid) period
+   is taken as it was paid and never recomputed; an item it did not pay (deferred by the
+   trigger, or recorded late) is paid in the first open period after it.
+2. Each payer's value per item: the fixed price, or for counterfactual savings
+   ``max(0, benchmark months - actual months) * monthly cost * share``; an attachment
+   fee times the share of the household's contract year.
+3. Deadweight ("pay for p of every q"): per payer and outcome definition, in the order
+   outcomes are paid, the running total G of their value is payable as ``floor(G*p/q)``
+   to the cent; an outcome's payable amount is the increase of that figure and the rest
+   is withheld. So exactly (q-p)/q of the value is withheld, whatever the count or mix.
+4. Trigger: an outcome is paid only in a period where its cohort's rate (verified
    outcomes / attached households, at the period's end) beats the comparison rate by at
    least the threshold; until then it waits and is paid in the first period that does.
-4. Each payer's demand per item: the fixed price, or for counterfactual savings
-   ``max(0, benchmark months - actual months) * monthly cost * share``.
-5. Items are settled one by one in date order, each under what is left of the caps:
-   per household, per contract and the investor's return cap (capital drawn grown at the
-   maximum rate up to the period's end) scale the item's total down (payers pro rata,
-   cent remainders to the largest share); then each payer's own cap. An item settled
-   never changes when later ones arrive, so payments never decrease.
+5. Items are settled one by one in date order, each under what is left of the caps, in
+   this order: per household, per contract, the investors' return cap; they scale the
+   item's payable total down (payers by largest remainder, see ``split_cents``); then
+   each payer's own cap. An item settled never changes when later ones arrive.
+6. A period's total goes to the investors on the period's last day, pro rata to capital
+   drawn by then, but never above an investor's own room under the return cap: the
+   capital it drew minus what it received, both grown at the maximum rate to that day
+   (so its whole dated cash-flow history, not one receipt, stays within the cap).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_DOWN, Decimal
@@ -38,6 +44,60 @@ DAYS_PER_YEAR = 365.25
 
 def cents_down(value: Decimal) -> Decimal:
     return value.quantize(CENT, rounding=ROUND_DOWN)
+
+
+def split_cents(amount: Decimal, weights: Mapping[int, Decimal | int]) -> dict[int, Decimal]:
+    """``amount`` over the keys pro rata to ``weights``, exact to the cent.
+
+    Largest remainder: everyone gets the exact share rounded down to the cent; the cents
+    left go one each to the largest remainders, ties to the lower key. The shares add up
+    to ``amount`` exactly. With all weights zero the keys share equally.
+    """
+    keys = sorted(weights)
+    if not keys:
+        return {}
+    w = {k: Decimal(weights[k]) for k in keys}
+    total = sum(w.values(), Decimal(0))
+    if total <= 0:
+        w, total = {k: Decimal(1) for k in keys}, Decimal(len(keys))
+    exact = {k: amount * w[k] / total for k in keys}
+    shares = {k: cents_down(exact[k]) for k in keys}
+    left = int((amount - sum(shares.values(), ZERO)) / CENT)
+    for k in sorted(keys, key=lambda k: (-(exact[k] - shares[k]), k))[:left]:
+        shares[k] += CENT
+    return shares
+
+
+def split_capped(
+    amount: Decimal, weights: Mapping[int, Decimal], caps: Mapping[int, Decimal | None]
+) -> dict[int, Decimal]:
+    """``amount`` pro rata to ``weights`` (``split_cents``), nobody above its cap: whoever
+    would pass it gets its cap and the rest is shared again over the others."""
+    shares: dict[int, Decimal] = {}
+    open_keys = set(weights)
+    left = amount
+    while open_keys:
+        trial = split_cents(left, {k: weights[k] for k in open_keys})
+        over = {k for k in open_keys if caps.get(k) is not None and trial[k] > caps[k]}
+        if not over:
+            shares.update(trial)
+            return shares
+        for k in sorted(over):
+            shares[k] = caps[k]
+            left -= caps[k]
+        open_keys -= over
+    if left > 0:
+        raise ValueError("bedrag groter dan de plafonds samen")
+    return shares
+
+
+def deadweight_kept_cents(gross_cents, paid: int, of: int):
+    """Cents payable of a running value total under "pay for p of every q": floor(G*p/q).
+
+    Integer arithmetic, so the same line serves one Decimal total (the engine) and arrays
+    of totals (the projection).
+    """
+    return gross_cents * paid // of
 
 
 @dataclass(frozen=True)
@@ -60,6 +120,13 @@ class RateLine:
 
 
 @dataclass(frozen=True)
+class Drawdown:
+    investor_id: int
+    on: date
+    amount: Decimal
+
+
+@dataclass(frozen=True)
 class ContractTerms:
     starts_on: date
     payers: tuple[PayerTerms, ...]
@@ -71,7 +138,7 @@ class ContractTerms:
     deadweight_of: int = 1
     trigger_percent: Decimal | None = None
     fee_shares: tuple[tuple[int, Decimal], ...] = ()  # (contract year, percent)
-    drawdowns: tuple[tuple[date, Decimal], ...] = ()
+    drawdowns: tuple[Drawdown, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -105,9 +172,10 @@ class PaymentLine:
     household_id: int
     definition: str
     outcome_id: int | None
-    demand: Decimal
+    demand: Decimal  # value by the rate card
     paid: Decimal
     note: str = ""
+    deadweight: Decimal = ZERO  # withheld of the demand for deadweight
 
 
 @dataclass
@@ -115,12 +183,22 @@ class PeriodResult:
     period: Period
     lines: list[PaymentLine] = field(default_factory=list)
     deferred: int = 0  # outcomes waiting for the trigger at the period's end
-    deadweight: int = 0
     trigger: dict[str, bool] = field(default_factory=dict)
+    receipts: dict[int, Decimal] = field(default_factory=dict)  # investor -> received
+    deadweight_rule: tuple[int, int] = (1, 1)  # (paid, of) that applied
 
     @property
     def total(self) -> Decimal:
         return sum((line.paid for line in self.lines), ZERO)
+
+    @property
+    def deadweight(self) -> int:
+        """Outcomes of which part was withheld for deadweight."""
+        return len({ln.outcome_id for ln in self.lines if ln.deadweight > 0})
+
+    @property
+    def deadweight_amount(self) -> Decimal:
+        return sum((ln.deadweight for ln in self.lines), ZERO)
 
     def payer_total(self, payer_id: int) -> Decimal:
         return sum((line.paid for line in self.lines if line.payer_id == payer_id), ZERO)
@@ -144,6 +222,13 @@ class PaymentResult:
             ZERO,
         )
 
+    def receipts(self, investor_id: int) -> list[tuple[date, Decimal]]:
+        return [
+            (p.period.ends_on, p.receipts[investor_id])
+            for p in self.periods
+            if investor_id in p.receipts
+        ]
+
 
 def contract_year(starts_on: date, on: date) -> int:
     months = (on.year - starts_on.year) * 12 + on.month - starts_on.month
@@ -161,32 +246,14 @@ def fee_share(terms: ContractTerms, on: date) -> Decimal:
     return applicable[-1] if applicable else ZERO
 
 
-def return_cap(terms: ContractTerms, on: date) -> Decimal | None:
-    """Most the investors may have received by ``on``: capital drawn, grown at the cap."""
-    if terms.max_return_rate is None:
-        return None
-    rate = float(terms.max_return_rate)
-    total = ZERO
-    for drawn_on, amount in terms.drawdowns:
-        if drawn_on <= on:
-            years = (on - drawn_on).days / DAYS_PER_YEAR
-            total += cents_down(amount * Decimal(repr((1 + rate) ** years)))
-    return total
-
-
-def deadweight_skips(outcomes: Sequence[VerifiedOutcome], paid: int, of: int) -> set[int]:
-    """Ids of outcomes not paid: per definition in verification order, p of every q paid."""
-    skipped: set[int] = set()
-    if paid >= of:
-        return skipped
-    counts: dict[str, int] = defaultdict(int)
-    for o in sorted(outcomes, key=lambda o: (o.verified_on, o.id)):
-        counts[o.definition] += 1
-        k = counts[o.definition]
-        # ceil(k*p/q) grows by one for p of every q outcomes: the q-th, 2q-th... is skipped.
-        if -(-k * paid // of) == -(-(k - 1) * paid // of):
-            skipped.add(o.id)
-    return skipped
+def attachment_demands(terms: ContractTerms, entered_on: date) -> dict[int, Decimal]:
+    """What each payer owes for one household attached on ``entered_on``."""
+    share = fee_share(terms, entered_on)
+    return {
+        p.payer_id: cents_down(p.attachment_fee * share / Decimal(100))
+        for p in terms.payers
+        if p.attachment_fee > 0
+    }
 
 
 def outcome_demand(line: RateLine, outcome: VerifiedOutcome) -> tuple[Decimal, str]:
@@ -201,16 +268,96 @@ def outcome_demand(line: RateLine, outcome: VerifiedOutcome) -> tuple[Decimal, s
     return amount, f"{saved} mnd vermeden"
 
 
-def _split(amount: Decimal, demands: dict[int, Decimal]) -> dict[int, Decimal]:
-    """``amount`` over payers pro rata to their demands; exact to the cent."""
-    total = sum(demands.values(), ZERO)
-    if total <= 0 or amount >= total:
-        return dict(demands)
-    shares = {p: cents_down(d * amount / total) for p, d in demands.items()}
-    left = int((amount - sum(shares.values(), ZERO)) / CENT)
-    for p in sorted(demands, key=lambda p: (-demands[p], p))[:left]:
-        shares[p] += CENT
-    return shares
+def outcome_demands(
+    terms: ContractTerms, outcome: VerifiedOutcome
+) -> dict[int, tuple[Decimal, str]]:
+    """What each payer's rate card asks for one verified outcome (before deadweight)."""
+    demands: dict[int, tuple[Decimal, str]] = {}
+    for line in terms.lines:
+        if line.definition == outcome.definition:
+            amount, note = outcome_demand(line, outcome)
+            before = demands.get(line.payer_id, (ZERO, ""))[0]
+            demands[line.payer_id] = (before + amount, note)
+    return demands
+
+
+def _growth(rate: float, days: int) -> Decimal:
+    return Decimal(repr((1 + rate) ** (days / DAYS_PER_YEAR)))
+
+
+def return_room(
+    terms: ContractTerms, on: date, received: Mapping[int, Sequence[tuple[date, Decimal]]]
+) -> dict[int, Decimal] | None:
+    """Per investor, the most it may still receive on ``on`` under the return cap.
+
+    Its capital drawn by then minus what it received, each grown at the maximum annual
+    rate from its own date to ``on`` (a balance at the capped rate), rounded down to the
+    cent and never below zero. None without a return cap.
+    """
+    if terms.max_return_rate is None:
+        return None
+    rate = float(terms.max_return_rate)
+    balance: dict[int, Decimal] = defaultdict(Decimal)
+    for d in terms.drawdowns:
+        balance[d.investor_id] += Decimal(0)
+        if d.on <= on:
+            balance[d.investor_id] += d.amount * _growth(rate, (on - d.on).days)
+    for investor, flows in received.items():
+        for paid_on, amount in flows:
+            balance[investor] -= amount * _growth(rate, (on - paid_on).days)
+    return {i: max(ZERO, cents_down(b)) for i, b in balance.items()}
+
+
+def capital_drawn(terms: ContractTerms, on: date) -> dict[int, Decimal]:
+    drawn: dict[int, Decimal] = {d.investor_id: ZERO for d in terms.drawdowns}
+    for d in terms.drawdowns:
+        if d.on <= on:
+            drawn[d.investor_id] += d.amount
+    return drawn
+
+
+@dataclass
+class _Ledger:
+    """What has been paid so far, by every measure a cap or a rule looks at."""
+
+    household: dict[int, Decimal] = field(default_factory=lambda: defaultdict(lambda: ZERO))
+    payer: dict[int, Decimal] = field(default_factory=lambda: defaultdict(lambda: ZERO))
+    total: Decimal = ZERO
+    received: dict[int, list[tuple[date, Decimal]]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
+    # (payer, definition, p, q) -> running value and running withheld, for deadweight
+    value: dict[tuple, Decimal] = field(default_factory=lambda: defaultdict(lambda: ZERO))
+    withheld: dict[tuple, Decimal] = field(default_factory=lambda: defaultdict(lambda: ZERO))
+    attached: set[int] = field(default_factory=set)
+    outcomes: set[int] = field(default_factory=set)
+
+    def book(self, line: PaymentLine, rule: tuple[int, int]) -> None:
+        self.household[line.household_id] += line.paid
+        self.payer[line.payer_id] += line.paid
+        self.total += line.paid
+        if line.kind == "instroom":
+            self.attached.add(line.household_id)
+        else:
+            self.outcomes.add(line.outcome_id)
+            key = (line.payer_id, line.definition, *rule)
+            self.value[key] += line.demand
+            self.withheld[key] += line.deadweight
+
+    def book_receipts(self, on: date, receipts: Mapping[int, Decimal]) -> None:
+        for investor, amount in receipts.items():
+            if amount:
+                self.received[investor].append((on, amount))
+
+    def deadweight(self, payer_id: int, definition: str, value: Decimal, rule) -> Decimal:
+        """Withheld of ``value``: the increase of G - floor(G*p/q) over the running total."""
+        paid, of = rule
+        if paid >= of:
+            return ZERO
+        key = (payer_id, definition, paid, of)
+        gross = self.value[key] + value
+        kept = Decimal(deadweight_kept_cents(int(gross / CENT), paid, of)) * CENT
+        return gross - kept - self.withheld[key]
 
 
 def compute_payments(
@@ -218,132 +365,150 @@ def compute_payments(
     periods: Iterable[Period],
     attachments: Iterable[Attachment],
     outcomes: Iterable[VerifiedOutcome],
+    settled: Mapping[int, PeriodResult] | None = None,
 ) -> PaymentResult:
+    """Payments per period; ``settled`` holds the paid periods' results (by period id),
+    which are taken as they are and only carried forward."""
+    settled = settled or {}
     periods = sorted(periods, key=lambda p: p.starts_on)
     attachments = sorted(attachments, key=lambda a: (a.on, a.household_id))
     outcomes = sorted(outcomes, key=lambda o: (o.verified_on, o.id))
     payers = {p.payer_id: p for p in terms.payers}
-    lines_by_def: dict[str, list[RateLine]] = defaultdict(list)
-    for line in terms.lines:
-        lines_by_def[line.definition].append(line)
+    defined = {ln.definition for ln in terms.lines}
     comparison = {
-        d: next((ln.comparison_rate for ln in ls if ln.comparison_rate is not None), None)
-        for d, ls in lines_by_def.items()
+        d: next(
+            (
+                ln.comparison_rate
+                for ln in terms.lines
+                if ln.definition == d and ln.comparison_rate is not None
+            ),
+            None,
+        )
+        for d in defined
     }
-    skipped = deadweight_skips(outcomes, terms.deadweight_paid, terms.deadweight_of)
+    rule = (terms.deadweight_paid, terms.deadweight_of)
+    ledger = _Ledger()
+    fees: dict[int, dict[int, Decimal]] = {}  # contract year -> demands per payer
 
-    fee_by_year: dict[int, Decimal] = {}
-
-    def fee_pct(on: date) -> Decimal:
+    def fee_demands(on: date) -> dict[int, Decimal]:
         year = contract_year(terms.starts_on, on)
-        if year not in fee_by_year:
-            fee_by_year[year] = fee_share(terms, on)
-        return fee_by_year[year]
+        if year not in fees:
+            fees[year] = attachment_demands(terms, on)
+        return fees[year]
 
-    paid_household: dict[int, Decimal] = defaultdict(lambda: ZERO)
-    paid_payer: dict[int, Decimal] = defaultdict(lambda: ZERO)
-    paid_total = ZERO
-    waiting: list[VerifiedOutcome] = []
     results: list[PeriodResult] = []
     a_i = o_i = 0
     for period in periods:
-        result = PeriodResult(period)
-        new_attachments = []
         while a_i < len(attachments) and attachments[a_i].on <= period.ends_on:
-            new_attachments.append(attachments[a_i])
             a_i += 1
-        new_outcomes = []
         while o_i < len(outcomes) and outcomes[o_i].verified_on <= period.ends_on:
-            new_outcomes.append(outcomes[o_i])
             o_i += 1
+        if period.id in settled:
+            result = settled[period.id]
+            for line in result.lines:
+                ledger.book(line, result.deadweight_rule)
+            ledger.book_receipts(period.ends_on, result.receipts)
+            results.append(result)
+            continue
+        result = PeriodResult(period, deadweight_rule=rule)
         # Trigger status at the period's end, over everything verified so far.
-        attached = a_i
         verified_by_def: dict[str, int] = defaultdict(int)
         for o in outcomes[:o_i]:
             verified_by_def[o.definition] += 1
-        for definition in lines_by_def:
+        for definition in sorted(defined):
             result.trigger[definition] = _trigger_met(
-                terms.trigger_percent,
-                comparison.get(definition),
-                verified_by_def[definition],
-                attached,
+                terms.trigger_percent, comparison.get(definition), verified_by_def[definition], a_i
             )
-        candidates = waiting + [o for o in new_outcomes if o.id not in skipped]
-        result.deadweight = sum(1 for o in new_outcomes if o.id in skipped)
-        waiting = [o for o in candidates if not result.trigger.get(o.definition, True)]
-        result.deferred = len(waiting)
-        payable = [o for o in candidates if result.trigger.get(o.definition, True)]
-
-        items: list[tuple[date, int, int, object]] = [
-            (a.on, 0, a.household_id, a) for a in new_attachments
+        pending = [o for o in outcomes[:o_i] if o.id not in ledger.outcomes]
+        payable = [o for o in pending if result.trigger.get(o.definition, True)]
+        result.deferred = len(pending) - len(payable)
+        items: list[tuple[date, int, int, Attachment | VerifiedOutcome]] = [
+            (a.on, 0, a.household_id, a)
+            for a in attachments[:a_i]
+            if a.household_id not in ledger.attached
         ] + [(o.verified_on, 1, o.id, o) for o in payable]
         items.sort(key=lambda t: t[:3])
-        cap_return = return_cap(terms, period.ends_on)
+        room = return_room(terms, period.ends_on, ledger.received)
+        return_left = None if room is None else sum(room.values(), ZERO)
+        paid_here = ZERO
         for _, kind, _, item in items:
-            demands: dict[int, Decimal] = {}
-            notes: dict[int, str] = {}
             if kind == 0:
-                share = fee_pct(item.on)
-                for p in terms.payers:
-                    if p.attachment_fee > 0:
-                        demands[p.payer_id] = cents_down(p.attachment_fee * share / Decimal(100))
+                demands = {p: (d, "") for p, d in fee_demands(item.on).items()}
                 household_id, definition, outcome_id = item.household_id, "", None
+                ledger.attached.add(household_id)
             else:
-                for line in lines_by_def.get(item.definition, []):
-                    amount, note = outcome_demand(line, item)
-                    demands[line.payer_id] = demands.get(line.payer_id, ZERO) + amount
-                    notes[line.payer_id] = note
+                demands = outcome_demands(terms, item)
                 household_id, definition, outcome_id = item.household_id, item.definition, item.id
+                ledger.outcomes.add(outcome_id)
             if not demands:
                 continue
-            wanted = sum(demands.values(), ZERO)
+            withheld = {
+                p: (ledger.deadweight(p, definition, d, rule) if kind == 1 else ZERO)
+                for p, (d, _) in demands.items()
+            }
+            owed = {p: d - withheld[p] for p, (d, _) in demands.items()}
+            wanted = sum(owed.values(), ZERO)
             allowed, reason = wanted, ""
             for cap, label in (
                 (
                     None
                     if terms.cap_per_household is None
-                    else terms.cap_per_household - paid_household[household_id],
+                    else terms.cap_per_household - ledger.household[household_id],
                     "plafond per huishouden",
                 ),
                 (
-                    None if terms.cap_total is None else terms.cap_total - paid_total,
+                    None if terms.cap_total is None else terms.cap_total - ledger.total,
                     "contractplafond",
                 ),
                 (
-                    None if cap_return is None else cap_return - paid_total,
+                    None if return_left is None else return_left - paid_here,
                     "rendementsplafond investeerder",
                 ),
             ):
                 if cap is not None and cap < allowed:
                     allowed, reason = max(ZERO, cents_down(cap)), label
-            granted = _split(allowed, demands)
-            for payer_id, demand in demands.items():
+            granted = owed if allowed >= wanted else split_cents(allowed, owed)
+            for payer_id, (demand, value_note) in sorted(demands.items()):
                 amount = granted[payer_id]
-                note = reason if amount < demand else notes.get(payer_id, "")
+                note = reason if amount < owed[payer_id] else value_note
+                if withheld[payer_id] and not note:
+                    note = "deadweight"
                 payer = payers.get(payer_id)
                 if payer is not None and payer.cap is not None:
-                    room = max(ZERO, payer.cap - paid_payer[payer_id])
-                    if room < amount:
-                        amount, note = room, "plafond betaler"
-                paid_payer[payer_id] += amount
-                paid_household[household_id] += amount
-                paid_total += amount
-                result.lines.append(
-                    PaymentLine(
-                        period.id,
-                        payer_id,
-                        "instroom" if kind == 0 else "resultaat",
-                        household_id,
-                        definition,
-                        outcome_id,
-                        demand,
-                        amount,
-                        note,
-                    )
+                    room_payer = max(ZERO, payer.cap - ledger.payer[payer_id])
+                    if room_payer < amount:
+                        amount, note = room_payer, "plafond betaler"
+                line = PaymentLine(
+                    period.id,
+                    payer_id,
+                    "instroom" if kind == 0 else "resultaat",
+                    household_id,
+                    definition,
+                    outcome_id,
+                    demand,
+                    amount,
+                    note,
+                    withheld[payer_id],
                 )
+                ledger.book(line, rule)
+                paid_here += amount
+                result.lines.append(line)
+        result.receipts = _investor_receipts(terms, period.ends_on, result.total, room)
+        ledger.book_receipts(period.ends_on, result.receipts)
         results.append(result)
     unassigned = len(attachments) - a_i + len(outcomes) - o_i
     return PaymentResult(results, unassigned)
+
+
+def _investor_receipts(
+    terms: ContractTerms, on: date, total: Decimal, room: dict[int, Decimal] | None
+) -> dict[int, Decimal]:
+    """A period's total over the investors: pro rata to capital drawn by ``on``, each at
+    most its room under the return cap (the items were capped at the rooms' sum)."""
+    drawn = capital_drawn(terms, on)
+    if not drawn:
+        return {}
+    return split_capped(total, drawn, room or {})
 
 
 def _trigger_met(

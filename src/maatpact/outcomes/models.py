@@ -319,11 +319,76 @@ class Investment(models.Model):
         ]
 
 
+class ContractVersion(models.Model):
+    """The terms of a contract from a date on, as they were agreed.
+
+    A change of terms is a new version; it applies to the periods not yet paid. A paid
+    period names the version it was paid under. Insert-only (PostgreSQL trigger).
+    """
+
+    contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveSmallIntegerField("versie")
+    valid_from = models.DateField("geldig vanaf")
+    cap_per_household = models.DecimalField(
+        "plafond per huishouden", max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    cap_total = models.DecimalField(
+        "plafond contract", max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    max_return_rate = models.DecimalField(
+        "maximaal rendement", max_digits=5, decimal_places=4, null=True, blank=True
+    )
+    deadweight_paid = models.PositiveSmallIntegerField("betaal voor", default=1)
+    deadweight_of = models.PositiveSmallIntegerField("van elke", default=1)
+    trigger_percent = models.DecimalField(
+        "drempel (%)", max_digits=6, decimal_places=2, null=True, blank=True
+    )
+    # organisation id (str) -> payer cap as a string, or null
+    payer_caps = models.JSONField("plafonds per betaler", default=dict)
+    # [definition, payer organisation id, method, price, benchmark, monthly cost, share,
+    #  comparison rate] per rate card line, amounts as strings
+    rate_card = models.JSONField("tariefkaart", default=list)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "contractversie"
+        verbose_name_plural = "contractversies"
+        ordering = ["contract", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["contract", "number"], name="contract_version_once"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="contract_version_from_1"),
+        ]
+
+    def __str__(self) -> str:
+        return f"versie {self.number} (vanaf {self.valid_from:%d-%m-%Y})"
+
+
 class PaymentPeriod(models.Model):
+    """A payment period; once paid (``paid_at``) it and its lines never change."""
+
     contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="periods")
     name = models.CharField("naam", max_length=60)
     starts_on = models.DateField("van")
     ends_on = models.DateField("tot en met")
+    paid_at = models.DateTimeField("betaald op", null=True, blank=True)
+    paid_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    version = models.ForeignKey(
+        ContractVersion,
+        verbose_name="contractversie",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="periods",
+    )
+    # As computed when paid: outcomes waiting for the trigger, the deadweight rule.
+    deferred = models.PositiveIntegerField(default=0)
+    deadweight_paid = models.PositiveSmallIntegerField(default=1)
+    deadweight_of = models.PositiveSmallIntegerField(default=1)
 
     class Meta:
         verbose_name = "betaalperiode"
@@ -334,7 +399,83 @@ class PaymentPeriod(models.Model):
                 condition=Q(ends_on__gte=F("starts_on")), name="period_ends_after_start"
             ),
             models.UniqueConstraint(fields=["contract", "starts_on"], name="period_start_once"),
+            models.CheckConstraint(
+                condition=Q(paid_at__isnull=True, version__isnull=True)
+                | Q(paid_at__isnull=False, version__isnull=False),
+                name="period_paid_under_a_version",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    def delete(self, *args, **kwargs):
+        if self.paid_at is not None:
+            raise TypeError("Een betaalde periode wordt nooit verwijderd.")
+        return super().delete(*args, **kwargs)
+
+
+class _AppendOnlyQuerySet(models.QuerySet):
+    """Rows of a paid period: written once when the period is paid, never changed
+    (SQLite and the application; on PostgreSQL a trigger refuses it from any client)."""
+
+    def update(self, **kwargs):
+        raise TypeError("Regels van een betaalde periode zijn onveranderlijk.")
+
+    def delete(self):
+        raise TypeError("Regels van een betaalde periode worden nooit verwijderd.")
+
+
+class _AppendOnly(models.Model):
+    objects = _AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise TypeError("Regels van een betaalde periode zijn onveranderlijk.")
+        return super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("Regels van een betaalde periode worden nooit verwijderd.")
+
+
+class PaidLine(_AppendOnly):
+    """One payment line of a paid period, exactly as the engine settled it."""
+
+    period = models.ForeignKey(PaymentPeriod, on_delete=models.PROTECT, related_name="paid_lines")
+    payer = models.ForeignKey("regions.Organisation", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=10)  # "instroom" or "resultaat"
+    # Plain ids, not keys: the record of a payment outlives the household's data.
+    household_id = models.BigIntegerField()
+    definition = models.CharField(max_length=40, blank=True)
+    outcome_id = models.BigIntegerField(null=True)
+    demand = models.DecimalField(max_digits=14, decimal_places=2)
+    deadweight = models.DecimalField(max_digits=14, decimal_places=2)
+    paid = models.DecimalField(max_digits=14, decimal_places=2)
+    note = models.CharField(max_length=80, blank=True)
+
+    class Meta:
+        ordering = ["period", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(paid__gte=0) & Q(deadweight__gte=0) & Q(paid__lte=F("demand")),
+                name="paid_line_amounts",
+            ),
+        ]
+
+
+class PaidReceipt(_AppendOnly):
+    """What one investor received for a paid period, on the period's last day."""
+
+    period = models.ForeignKey(PaymentPeriod, on_delete=models.PROTECT, related_name="receipts")
+    investor = models.ForeignKey("regions.Organisation", on_delete=models.PROTECT, related_name="+")
+    amount = models.DecimalField(max_digits=14, decimal_places=2)
+
+    class Meta:
+        ordering = ["period", "investor"]
+        constraints = [
+            models.UniqueConstraint(fields=["period", "investor"], name="receipt_once"),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="receipt_not_negative"),
+        ]

@@ -8,10 +8,20 @@ independent Bernoulli(p) draws has exactly that distribution, so one draw per ru
 outcome replaces N per-household draws. That keeps 100,000 households x 10,000 runs to
 a few arrays of 10,000 x outcomes.
 
+What a run pays follows the engine's rules through the engine's own functions: prices
+per payer and outcome come from ``engine.outcome_demand``, attachment fees per household
+from ``engine.attachment_demands`` at each household's own entry date (computed by
+``selectors.projection_input``), deadweight is ``engine.deadweight_kept_cents`` on each
+payer's running total, then the contract cap and the investors' room under the return
+cap at the horizon (``engine.return_room``). ``payments_for_counts`` is that payment
+function for one set of counts: on the counts verified so far it gives what the engine
+pays (``tests/outcomes/test_projection_engine.py``).
+
 Simplifications (stated on the page): outcomes are independent of one another, the cap
-per household is not modelled (a household rarely reaches several high-priced outcomes),
-and the investor's return is annualised as if all capital were drawn at the start and
-all payments received at the horizon.
+per household and per payer is not modelled (a household rarely reaches several
+high-priced outcomes), the return cap is taken at the horizon as if nothing were paid
+before it, and the investor's return is annualised as if all capital were drawn at the
+start and all payments received at the horizon.
 """
 
 from __future__ import annotations
@@ -19,6 +29,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+
+from . import engine
 
 
 @dataclass(frozen=True)
@@ -28,13 +40,17 @@ class OutcomeInput:
     eligible: int  # households whose window has passed
     price: float  # total paid per outcome over all payers (euros)
     comparison_rate: float | None = None
+    payer_cents: tuple[int, ...] = ()  # price per payer in cents; default: price, one payer
+
+    def cents(self) -> tuple[int, ...]:
+        return self.payer_cents or (round(self.price * 100),)
 
 
 @dataclass(frozen=True)
 class ProjectionInput:
     households: int
     outcomes: tuple[OutcomeInput, ...]
-    attachment_fee: float = 0.0  # per household, all payers together
+    attachment_fee: float = 0.0  # per household entering from now on, all payers together
     deadweight_paid: int = 1
     deadweight_of: int = 1
     trigger_percent: float | None = None
@@ -42,6 +58,12 @@ class ProjectionInput:
     capital: float = 0.0
     max_return_rate: float | None = None
     horizon_years: float = 5.0
+    # The households already attached and their fees, each at its own contract year.
+    known_households: int = 0
+    known_fee_cents: int = 0
+    # Most the investors may receive by the horizon (engine.return_room); None: from
+    # capital and max_return_rate as if all capital came at the start.
+    return_cap: float | None = None
 
 
 @dataclass(frozen=True)
@@ -75,32 +97,14 @@ def project(data: ProjectionInput, runs: int = 10_000, seed: int = 2019) -> Proj
     n_out = len(data.outcomes)
     achieved = np.array([o.achieved for o in data.outcomes], dtype=float)
     eligible = np.array([o.eligible for o in data.outcomes], dtype=float)
-    prices = np.array([o.price for o in data.outcomes], dtype=float)
     alpha = 1.0 + achieved
     beta = 1.0 + np.maximum(eligible - achieved, 0.0)
     p = rng.beta(alpha, beta, size=(runs, n_out))
     counts = rng.binomial(data.households, p)
-    if data.trigger_percent is not None and data.households > 0:
-        comparison = np.array(
-            [np.nan if o.comparison_rate is None else o.comparison_rate for o in data.outcomes]
-        )
-        rate = counts / data.households
-        needed = comparison * (1 + data.trigger_percent / 100)
-        met = np.where(np.isnan(comparison), True, rate >= needed)
-        paid_counts = np.where(met, counts, 0)
-    else:
-        paid_counts = counts
-    paid_counts = (paid_counts * data.deadweight_paid) // data.deadweight_of
-    payments = paid_counts @ prices + data.households * data.attachment_fee
-    if data.cap_total is not None:
-        payments = np.minimum(payments, data.cap_total)
+    payments = _payments(data, counts)
     multiple = irr = None
     loss = None
     if data.capital > 0:
-        if data.max_return_rate is not None:
-            payments = np.minimum(
-                payments, data.capital * (1 + data.max_return_rate) ** data.horizon_years
-            )
         ratio = payments / data.capital
         multiple = _band(ratio)
         irr = _band(np.power(ratio, 1.0 / data.horizon_years) - 1.0)
@@ -114,3 +118,53 @@ def project(data: ProjectionInput, runs: int = 10_000, seed: int = 2019) -> Proj
         investor_irr=irr,
         loss_probability=loss,
     )
+
+
+def _fee_cents(data: ProjectionInput) -> int:
+    """Attachment fees for ``data.households``: the known households at their own year's
+    share, any more at today's; fewer scale the known total down."""
+    known, n = data.known_households, data.households
+    if n <= known:
+        return data.known_fee_cents * n // known if known else 0
+    return data.known_fee_cents + (n - known) * round(data.attachment_fee * 100)
+
+
+def _return_cap(data: ProjectionInput) -> float | None:
+    if data.return_cap is not None:
+        return data.return_cap
+    if data.max_return_rate is None or data.capital <= 0:
+        return None
+    return data.capital * (1 + data.max_return_rate) ** data.horizon_years
+
+
+def _payments(data: ProjectionInput, counts: np.ndarray) -> np.ndarray:
+    """Euros paid per run for outcome counts (runs x outcomes), by the engine's rules:
+    trigger, deadweight per payer on the running total, fees, contract and return cap."""
+    counts = np.asarray(counts, dtype=np.int64)
+    if data.trigger_percent is not None and data.households > 0:
+        comparison = np.array(
+            [np.nan if o.comparison_rate is None else o.comparison_rate for o in data.outcomes]
+        )
+        rate = counts / data.households
+        needed = comparison * (1 + data.trigger_percent / 100)
+        met = np.where(np.isnan(comparison), True, rate >= needed)
+        counts = np.where(met, counts, 0)
+    cents = np.zeros(counts.shape[0], dtype=np.int64)
+    for i, outcome in enumerate(data.outcomes):
+        for payer_cents in outcome.cents():
+            cents += engine.deadweight_kept_cents(
+                counts[:, i] * payer_cents, data.deadweight_paid, data.deadweight_of
+            )
+    payments = (cents + _fee_cents(data)) / 100
+    if data.cap_total is not None:
+        payments = np.minimum(payments, data.cap_total)
+    cap = _return_cap(data)
+    if cap is not None:
+        payments = np.minimum(payments, cap)
+    return payments
+
+
+def payments_for_counts(data: ProjectionInput, counts: dict[str, int]) -> float:
+    """What the projection pays for one set of outcome counts (a deterministic run)."""
+    row = np.array([[counts.get(o.code, 0) for o in data.outcomes]], dtype=np.int64)
+    return float(_payments(data, row.reshape(1, len(data.outcomes)))[0])

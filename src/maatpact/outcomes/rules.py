@@ -50,9 +50,15 @@ def add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def months_between(start: date, end: date) -> Decimal:
-    """Whole-and-fractional months (30.4375 days), for durations of provisions."""
-    return (Decimal((end - start).days) / Decimal("30.4375")).quantize(Decimal("0.01"))
+def days_running(start: date, last_day: date) -> int:
+    """Days a provision ran, both its first and its last day included (``ends_on`` is the
+    provision's last day, as in the costing rule)."""
+    return (last_day - start).days + 1
+
+
+def months_between(start: date, last_day: date) -> Decimal:
+    """Whole-and-fractional months (30.4375 days) a provision ran, from its days."""
+    return (Decimal(days_running(start, last_day)) / Decimal("30.4375")).quantize(Decimal("0.01"))
 
 
 def _int(rule: dict, key: str, low: int, high: int, errors: list[str], label: str) -> None:
@@ -292,6 +298,7 @@ def _provision_ends(rule: dict, f: HouseholdFacts, as_of: date) -> Achievement |
             "wet": rule["law"],
             "gestart": first_start.isoformat(),
             "beeindigd": ended.isoformat(),
+            "duur_dagen": days_running(first_start, ended),
             "duur_maanden": str(months_between(first_start, ended)),
             "geen_nieuwe_tot": until.isoformat(),
         },

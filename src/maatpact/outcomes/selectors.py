@@ -18,8 +18,15 @@ from maatpact.common import dates, versions
 from maatpact.households.models import Household
 from maatpact.regions.models import Organisation
 
-from . import engine, projection, rules, savings
-from .models import AchievedOutcome, Contract, HouseholdEvent, OutcomeDefinition
+from . import contract_versions, engine, projection, rules, savings
+from .models import (
+    AchievedOutcome,
+    Contract,
+    HouseholdEvent,
+    OutcomeDefinition,
+    PaidLine,
+    PaidReceipt,
+)
 
 # --- Events and outcomes ------------------------------------------------------------
 
@@ -84,7 +91,7 @@ def contract_terms(contract: Contract) -> engine.ContractTerms:
     payers = list(contract.payers.all())
     lines = list(contract.rate_card.select_related("definition"))
     drawdowns = [
-        (d.drawn_on, d.amount)
+        engine.Drawdown(inv.investor_id, d.drawn_on, d.amount)
         for inv in contract.investments.prefetch_related("drawdowns")
         for d in inv.drawdowns.all()
     ]
@@ -115,7 +122,7 @@ def contract_terms(contract: Contract) -> engine.ContractTerms:
                 "contract_year"
             )
         ),
-        drawdowns=tuple(sorted(drawdowns)),
+        drawdowns=tuple(sorted(drawdowns, key=lambda d: (d.on, d.investor_id, d.amount))),
     )
 
 
@@ -128,6 +135,8 @@ class PayerPeriod:
     paid: Decimal
     paid_outcomes: int  # outcome lines with a payment (not attachment fees)
     households: frozenset[int]
+    deadweight_outcomes: int = 0  # outcomes of which part was withheld for deadweight
+    deadweight: Decimal = Decimal("0.00")  # withheld for deadweight
 
 
 @dataclass(frozen=True)
@@ -135,6 +144,11 @@ class PeriodSummary:
     period: engine.Period
     total: Decimal
     payers: dict[int, PayerPeriod]
+    receipts: dict[int, Decimal] = field(default_factory=dict)  # investor -> received
+    deadweight_outcomes: int = 0
+    deadweight_amount: Decimal = Decimal("0.00")
+    deadweight_rule: tuple[int, int] = (1, 1)
+    deferred: int = 0
 
 
 def summarise_payments(result: engine.PaymentResult) -> list[PeriodSummary]:
@@ -157,6 +171,7 @@ def summarise_payments(result: engine.PaymentResult) -> list[PeriodSummary]:
                 row = by_def[ln.definition or "instroomvergoeding"]
                 row["count"] += 1
                 row["demand"] += ln.demand
+                row["deadweight"] = row.get("deadweight", Decimal(0)) + ln.deadweight
                 row["paid"] += ln.paid
             payers[payer_id] = PayerPeriod(
                 by_definition=dict(sorted(by_def.items())),
@@ -164,8 +179,21 @@ def summarise_payments(result: engine.PaymentResult) -> list[PeriodSummary]:
                 paid=sum((ln.paid for ln in lines), Decimal(0)),
                 paid_outcomes=sum(1 for ln in lines if ln.kind != "instroom" and ln.paid > 0),
                 households=frozenset(ln.household_id for ln in lines),
+                deadweight_outcomes=sum(1 for ln in lines if ln.deadweight > 0),
+                deadweight=sum((ln.deadweight for ln in lines), Decimal(0)),
             )
-        summaries.append(PeriodSummary(pr.period, pr.total, payers))
+        summaries.append(
+            PeriodSummary(
+                pr.period,
+                pr.total,
+                payers,
+                receipts=dict(pr.receipts),
+                deadweight_outcomes=pr.deadweight,
+                deadweight_amount=pr.deadweight_amount,
+                deadweight_rule=pr.deadweight_rule,
+                deferred=pr.deferred,
+            )
+        )
     return summaries
 
 
@@ -179,6 +207,7 @@ class Statement:
     payer_rows: list[dict] = field(default_factory=list)
     investor_rows: list[dict] = field(default_factory=list)
     households: int = 0
+    period_versions: dict[int, dict] = field(default_factory=dict)  # paid_at, version
 
 
 def statement(user: User, contract: Contract) -> Statement:
@@ -186,27 +215,106 @@ def statement(user: User, contract: Contract) -> Statement:
     the user may see (a financier: only its own)."""
     terms = contract_terms(contract)
     households = contract_households(contract)
-    periods = [engine.Period(p.pk, p.name, p.starts_on, p.ends_on) for p in contract.periods.all()]
+    period_rows = list(contract.periods.select_related("version"))
+    periods = [engine.Period(p.pk, p.name, p.starts_on, p.ends_on) for p in period_rows]
+    paid = tuple((p.pk, p.paid_at) for p in period_rows if p.paid_at is not None)
     # The engine's result is the costly part and the same for every reader: cached per
-    # contract terms and periods (part of the key, so any change to them is a new key) and
-    # per version of the households and verified outcomes it rests on.
+    # contract terms, periods and their payment (part of the key, so any change to them
+    # is a new key) and per version of the households and verified outcomes it rests on.
     summary, attached = versions.cached_figure(
         "sib_payments",
-        (contract.pk, contract.starts_on, contract.ends_on, terms, periods, str(households.query)),
+        (
+            contract.pk,
+            contract.starts_on,
+            contract.ends_on,
+            terms,
+            periods,
+            paid,
+            str(households.query),
+        ),
         (versions.HOUSEHOLDS, versions.OUTCOMES),
-        lambda: _payments(terms, periods, households),
+        lambda: _payments(terms, periods, households, settled_results(contract)),
     )
     investments = list(contract.investments.prefetch_related("drawdowns"))
     org_ids = {p.payer_id for p in terms.payers} | {i.investor_id for i in investments}
     organisations = Organisation.objects.in_bulk(org_ids)
     visible = policies.statement_organisations(user, org_ids)
     st = Statement(contract, terms, summary, organisations, visible, households=attached)
+    st.period_versions = _period_versions(contract, period_rows)
     return _fill_statement(st, investments)
 
 
-def _payments(
-    terms: engine.ContractTerms, periods: list[engine.Period], households: QuerySet[Household]
-) -> tuple[list[PeriodSummary], int]:
+def _period_versions(contract: Contract, period_rows: list) -> dict[int, dict]:
+    """Per period: paid or open, and the contract version that applied (open periods:
+    the current terms, which a new version will record when they are paid)."""
+    latest = contract.versions.order_by("-number").first()
+    current = (
+        str(latest)
+        if latest is not None and _version_is_current(contract, latest)
+        else "huidige voorwaarden"
+    )
+    return {
+        p.pk: {
+            "paid_at": p.paid_at,
+            "version": str(p.version) if p.version is not None else current,
+        }
+        for p in period_rows
+    }
+
+
+def _version_is_current(contract: Contract, version) -> bool:
+    return contract_versions.same_terms(version, contract_versions.terms_snapshot(contract))
+
+
+def settled_results(contract: Contract) -> dict[int, engine.PeriodResult]:
+    """The paid periods as they were paid: stored lines and receipts, never recomputed."""
+    results = {
+        p.pk: engine.PeriodResult(
+            engine.Period(p.pk, p.name, p.starts_on, p.ends_on),
+            deferred=p.deferred,
+            deadweight_rule=(p.deadweight_paid, p.deadweight_of),
+        )
+        for p in contract.periods.filter(paid_at__isnull=False)
+    }
+    if not results:
+        return results
+    for row in (
+        PaidLine.objects.filter(period_id__in=results)
+        .order_by("pk")
+        .values_list(
+            "period_id",
+            "payer_id",
+            "kind",
+            "household_id",
+            "definition",
+            "outcome_id",
+            "demand",
+            "paid",
+            "note",
+            "deadweight",
+        )
+        .iterator(chunk_size=5000)
+    ):
+        results[row[0]].lines.append(engine.PaymentLine(row[0], *row[1:]))
+    for period_id, investor_id, amount in PaidReceipt.objects.filter(
+        period_id__in=results
+    ).values_list("period_id", "investor_id", "amount"):
+        results[period_id].receipts[investor_id] = amount
+    return results
+
+
+def payment_result(contract: Contract) -> engine.PaymentResult:
+    """The engine's full result (with lines) for the contract as it stands; paid periods
+    as they were paid. For paying a period; readers use the cached ``statement``."""
+    terms = contract_terms(contract)
+    periods = [engine.Period(p.pk, p.name, p.starts_on, p.ends_on) for p in contract.periods.all()]
+    attachments, outcomes = _items(terms, contract_households(contract))
+    return engine.compute_payments(terms, periods, attachments, outcomes, settled_results(contract))
+
+
+def _items(
+    terms: engine.ContractTerms, households: QuerySet[Household]
+) -> tuple[list[engine.Attachment], list[engine.VerifiedOutcome]]:
     attachments = [
         engine.Attachment(pk, started)
         for pk, started in households.values_list("pk", "started_on").iterator(chunk_size=5000)
@@ -233,8 +341,29 @@ def _payments(
                 Decimal(str(duration)) if duration not in (None, "") else None,
             )
         )
-    result = engine.compute_payments(terms, periods, attachments, outcomes)
+    return attachments, outcomes
+
+
+def _payments(
+    terms: engine.ContractTerms,
+    periods: list[engine.Period],
+    households: QuerySet[Household],
+    settled: dict[int, engine.PeriodResult],
+) -> tuple[list[PeriodSummary], int]:
+    attachments, outcomes = _items(terms, households)
+    result = engine.compute_payments(terms, periods, attachments, outcomes, settled)
     return summarise_payments(result), len(attachments)
+
+
+def deadweight_reason(paid: int, of: int) -> str:
+    """Why part of the value is withheld, in words a financier can check by hand."""
+    if paid >= of:
+        return ""
+    return (
+        f"{of - paid} van elke {of} resultaten zou ook zonder het programma zijn bereikt: "
+        f"betaald wordt de lopende waarde per betaler en resultaat × {paid}/{of}, "
+        "naar beneden afgerond op centen."
+    )
 
 
 def _fill_statement(st: Statement, investments: list) -> Statement:
@@ -247,13 +376,22 @@ def _fill_statement(st: Statement, investments: list) -> Statement:
         rows = []
         for ps in st.periods:
             part = ps.payers.get(payer.payer_id)
+            state = st.period_versions.get(ps.period.id, {})
             rows.append(
                 {
                     "period": ps.period,
                     "running": ps.period.ends_on >= today,
+                    "paid_at": state.get("paid_at"),
+                    "version": state.get("version", ""),
                     "lines": part.by_definition if part else {},
                     "demand": part.demand if part else Decimal(0),
                     "paid": part.paid if part else Decimal(0),
+                    "deadweight": {
+                        "outcomes": part.deadweight_outcomes if part else 0,
+                        "withheld": part.deadweight if part else Decimal(0),
+                        "paid_of": ps.deadweight_rule,
+                        "reason": deadweight_reason(*ps.deadweight_rule),
+                    },
                 }
             )
         st.payer_rows.append(
@@ -264,14 +402,17 @@ def _fill_statement(st: Statement, investments: list) -> Statement:
                 "cap": payer.cap,
             }
         )
-    drawn_total = sum((d.amount for i in investments for d in i.drawdowns.all()), Decimal(0))
     for inv in investments:
         if inv.investor_id not in visible:
             continue
         drawn = [(d.drawn_on, d.amount) for d in inv.drawdowns.all()]
         mine = sum((a for _, a in drawn), Decimal(0))
-        share = mine / drawn_total if drawn_total else Decimal(0)
-        receipts = [(ps.period.ends_on, engine.cents_down(ps.total * share)) for ps in st.periods]
+        # What the engine paid this investor (pro rata, within its own return cap).
+        receipts = [
+            (ps.period.ends_on, ps.receipts[inv.investor_id])
+            for ps in st.periods
+            if inv.investor_id in ps.receipts
+        ]
         flows = engine.investor_cash_flows(drawn, receipts)
         received = sum((a for _, a in receipts), Decimal(0))
         rate = engine.irr(flows)
@@ -295,28 +436,35 @@ def _fill_statement(st: Statement, investments: list) -> Statement:
 def projection_input(
     contract: Contract, households: int | None = None
 ) -> projection.ProjectionInput:
-    """Outcome probabilities from the data so far: verified achievements among the
-    contract's households whose holding window has passed."""
+    """Outcome probabilities from the data so far (verified achievements among the
+    contract's households whose holding window has passed), priced by the engine's own
+    functions: each payer's rate line, each household's attachment fee at its own
+    contract year, the return cap from the actual drawdowns."""
     terms = contract_terms(contract)
     today = dates.today()
     hh = contract_households(contract)
     starts = list(hh.values_list("started_on", flat=True))
-    prices: dict[str, Decimal] = defaultdict(Decimal)
+    payer_cents: dict[str, list[int]] = defaultdict(list)
     comparison: dict[str, float | None] = {}
     for ln in terms.lines:
-        if ln.method == "besparing":
-            amount = (
-                max(Decimal(0), (ln.benchmark_months or 0) / 2)
-                * (ln.monthly_cost or 0)
-                * ln.savings_share_percent
-                / 100
-            )
-        else:
-            amount = ln.price
-        prices[ln.definition] += amount
+        # Counterfactual savings: half the benchmark duration assumed avoided.
+        assumed = engine.VerifiedOutcome(
+            0, 0, ln.definition, today, (ln.benchmark_months or Decimal(0)) / 2
+        )
+        amount, _ = engine.outcome_demand(ln, assumed)
+        payer_cents[ln.definition].append(int(amount / engine.CENT))
         if ln.comparison_rate is not None:
             comparison[ln.definition] = float(ln.comparison_rate)
-    definitions = OutcomeDefinition.objects.filter(code__in=prices).order_by("code")
+    fee_by_year: dict[int, int] = {}
+
+    def fee_cents(on: date) -> int:
+        year = engine.contract_year(terms.starts_on, on)
+        if year not in fee_by_year:
+            demands = engine.attachment_demands(terms, on)
+            fee_by_year[year] = int(sum(demands.values(), Decimal(0)) / engine.CENT)
+        return fee_by_year[year]
+
+    definitions = OutcomeDefinition.objects.filter(code__in=payer_cents).order_by("code")
     achieved = _count_verified(hh, definitions)
     outcomes = []
     for d in definitions:
@@ -327,21 +475,19 @@ def projection_input(
                 d.code,
                 min(achieved.get(d.code, 0), eligible),
                 eligible,
-                float(prices[d.code]),
+                sum(payer_cents[d.code]) / 100,
                 comparison.get(d.code),
+                payer_cents=tuple(payer_cents[d.code]),
             )
         )
-    capital = sum((a for _, a in terms.drawdowns), Decimal(0))
+    capital = sum((d.amount for d in terms.drawdowns), Decimal(0))
     committed = sum((i.committed for i in contract.investments.all()), Decimal(0))
     years = max((contract.ends_on - contract.starts_on).days / 365.25, 0.5)
+    room = engine.return_room(terms, contract.ends_on, {})
     return projection.ProjectionInput(
         households=households if households is not None else len(starts),
         outcomes=tuple(outcomes),
-        attachment_fee=float(
-            sum((p.attachment_fee for p in terms.payers), Decimal(0))
-            * engine.fee_share(terms, today)
-            / 100
-        ),
+        attachment_fee=fee_cents(today) / 100,
         deadweight_paid=contract.deadweight_paid,
         deadweight_of=contract.deadweight_of,
         trigger_percent=None
@@ -353,6 +499,9 @@ def projection_input(
         if contract.max_return_rate is None
         else float(contract.max_return_rate),
         horizon_years=years,
+        known_households=len(starts),
+        known_fee_cents=sum(fee_cents(s) for s in starts),
+        return_cap=None if room is None or not room else float(sum(room.values())),
     )
 
 

@@ -24,13 +24,17 @@ from maatpact.common.versions import OUTCOMES, data_changed
 from maatpact.households.models import Household
 
 from . import rules
+from .contract_versions import same_terms, terms_snapshot
 from .models import (
     AchievedOutcome,
     Contract,
     ContractPayer,
+    ContractVersion,
     EventType,
     HouseholdEvent,
     OutcomeDefinition,
+    PaidLine,
+    PaidReceipt,
     PaymentPeriod,
     RateCardLine,
 )
@@ -324,6 +328,102 @@ def _lock_contract(contract: Contract) -> Contract:
     return Contract.objects.select_for_update().get(pk=contract.pk)
 
 
+def record_version(user: User | None, contract: Contract) -> ContractVersion:
+    """The version for the contract's current terms: the latest if they did not change,
+    else a new one valid from today (the first one from the contract's start).
+
+    Call under the contract's row lock.
+    """
+    snapshot = terms_snapshot(contract)
+    latest = contract.versions.order_by("-number").first()
+    if latest is not None and same_terms(latest, snapshot):
+        return latest
+    version = ContractVersion.objects.create(
+        contract=contract,
+        number=1 if latest is None else latest.number + 1,
+        valid_from=contract.starts_on if latest is None else dates.today(),
+        created_by=user,
+        **snapshot,
+    )
+    record(user, Action.CREATE, version, detail=f"contractversie {version.number}")
+    return version
+
+
+def pay_period(user: User, period: PaymentPeriod) -> PaymentPeriod:
+    """Fix a period as paid: its lines and receipts are stored as computed now, under the
+    contract version in force, and never change afterwards (PostgreSQL refuses it too).
+
+    Only a period that is over, and only after the periods before it.
+    """
+    from . import selectors
+
+    if not policies.can_manage_contracts(user):
+        raise PermissionDenied
+    with transaction.atomic():
+        contract = _lock_contract(period.contract)
+        locked = PaymentPeriod.objects.select_for_update().get(pk=period.pk)
+        if locked.paid_at is not None:
+            raise ValidationError(
+                f"De periode '{locked.name}' is al betaald; een betaalde periode verandert niet."
+            )
+        if locked.ends_on >= dates.today():
+            raise ValidationError(
+                f"De periode '{locked.name}' loopt nog tot en met {locked.ends_on:%d-%m-%Y}; "
+                "betalen kan vanaf de dag erna."
+            )
+        earlier = (
+            contract.periods.filter(starts_on__lt=locked.starts_on, paid_at__isnull=True)
+            .order_by("starts_on")
+            .first()
+        )
+        if earlier is not None:
+            raise ValidationError(f"Betaal eerst de eerdere periode '{earlier.name}'.")
+        version = record_version(user, contract)
+        result = next(
+            pr for pr in selectors.payment_result(contract).periods if pr.period.id == locked.pk
+        )
+        PaidLine.objects.bulk_create(
+            [
+                PaidLine(
+                    period=locked,
+                    payer_id=ln.payer_id,
+                    kind=ln.kind,
+                    household_id=ln.household_id,
+                    definition=ln.definition,
+                    outcome_id=ln.outcome_id,
+                    demand=ln.demand,
+                    deadweight=ln.deadweight,
+                    paid=ln.paid,
+                    note=ln.note[:80],
+                )
+                for ln in result.lines
+            ],
+            batch_size=5000,
+        )
+        PaidReceipt.objects.bulk_create(
+            [
+                PaidReceipt(period=locked, investor_id=investor, amount=amount)
+                for investor, amount in sorted(result.receipts.items())
+            ]
+        )
+        locked.paid_at, locked.paid_by, locked.version = timezone.now(), user, version
+        locked.deferred = result.deferred
+        locked.deadweight_paid, locked.deadweight_of = result.deadweight_rule
+        locked.save(
+            update_fields=[
+                "paid_at",
+                "paid_by",
+                "version",
+                "deferred",
+                "deadweight_paid",
+                "deadweight_of",
+            ]
+        )
+        record(user, Action.UPDATE, locked, detail=f"betaald ({result.total} euro)")
+        data_changed(OUTCOMES)  # cached SIB payments (common.versions)
+    return locked
+
+
 def add_period(
     user: User, contract: Contract, *, name: str, starts_on: date, ends_on: date
 ) -> PaymentPeriod:
@@ -387,7 +487,8 @@ def add_rate_line(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        _lock_contract(contract)
+        locked = _lock_contract(contract)
+        record_version(user, locked)  # the terms before the change, if not yet kept
         if RateCardLine.objects.filter(
             contract=contract, definition=definition, payer=payer
         ).exists():
@@ -406,6 +507,7 @@ def add_rate_line(
             comparison_rate=comparison_rate,
         )
         record(user, Action.CREATE, line, detail="tariefregel")
+        record_version(user, locked)  # a new rate line is a change of terms
     return line
 
 
@@ -457,11 +559,16 @@ def set_caps(
     max_return_rate: Decimal | None,
     payer_caps: dict[int, Decimal | None],
 ) -> Contract:
-    """Change all caps at once (they are checked together); nothing is saved on error."""
+    """Change all caps at once (they are checked together); nothing is saved on error.
+
+    A change of terms is a new contract version; it applies to the periods not yet paid
+    (paid periods keep their stored lines and the version they were paid under).
+    """
     if not policies.can_manage_contracts(user):
         raise PermissionDenied
     with transaction.atomic():
         locked = _lock_contract(contract)
+        record_version(user, locked)  # the terms before the change, if not yet kept
         payers = {p.pk: p for p in locked.payers.select_related("organisation")}
         unknown = set(payer_caps) - set(payers)
         if unknown:
@@ -477,4 +584,5 @@ def set_caps(
             payers[pk].cap = cap
             payers[pk].save(update_fields=["cap"])
         record(user, Action.UPDATE, locked, detail="plafonds")
+        record_version(user, locked)
     return locked

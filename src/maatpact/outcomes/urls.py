@@ -16,6 +16,7 @@ urlpatterns = [
     path("sib/", views.contract_list, name="contracts"),
     path("sib/<int:pk>/", views.contract_detail, name="contract"),
     path("sib/<int:pk>/perioden/", views.period_add, name="period_add"),
+    path("sib/<int:pk>/perioden/<int:period_pk>/betalen/", views.period_pay, name="period_pay"),
     path("sib/<int:pk>/tarieven/", views.rate_add, name="rate_add"),
     path("sib/<int:pk>/plafonds/", views.caps_set, name="caps"),
     path("sib/<int:pk>/projectie/", views.contract_projection, name="projection"),

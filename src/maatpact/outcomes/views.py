@@ -12,7 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from maatpact.accounts import policies
@@ -206,6 +206,21 @@ def period_add(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "De betaalperiode is toegevoegd.")
     else:
         _form_errors(request, form)
+    return redirect("outcomes:contract", pk=pk)
+
+
+@login_required
+@require_POST
+def period_pay(request: HttpRequest, pk: int, period_pk: int) -> HttpResponse:
+    contract = _managed_contract(request, pk)
+    period = get_object_or_404(contract.periods, pk=period_pk)
+    try:
+        services.pay_period(request.user, period)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, f"De periode '{period.name}' is betaald en staat nu vast.")
     return redirect("outcomes:contract", pk=pk)
 
 
