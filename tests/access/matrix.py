@@ -26,6 +26,10 @@ COLUMNS = [
 ]
 
 RULES: dict[str, tuple[str, tuple[int, ...]]] = {
+    "api_allocation": (
+        "API allocation: budget roles of its own municipality, the regional team, analysts",
+        (200, 404, 200, 404, 200, 200, 200, 200, 404, 404, 404, 404, 403, 403),
+    ),
     "programme_readers": (
         "Programme structure: team leads, regional team, analysts, administrator",
         (404, 404, 200, 200, 200, 200, 200, 200, 404, 404, 200, 200, 302, 302),
@@ -282,7 +286,7 @@ ROUTE_RULES: dict[str, str] = {
     "obstacles:chart_duration": "analysis",
     "obstacles:chart_month": "analysis",
     "/api/v1/achieved-outcomes/{id}/": "api_outcome_list",
-    "/api/v1/budget/allocations/{id}/": "api_outcome_list",
+    "/api/v1/budget/allocations/{id}/": "api_allocation",
     "/api/v1/exports/": "api_outcome_list",
     "/api/v1/budget/spends/{id}/": "api_case_visible",
     "/api/v1/households/{number}/": "api_case_visible",

@@ -63,6 +63,32 @@ API_SHARED = {
 }
 
 
+# Reference resources: the first row, whatever its pk (PostgreSQL does not restart its
+# sequences per test); a resource without rows gets pk 0, which never exists.
+API_REFERENCE = {
+    "budget/allocations": ("budget", "Allocation"),
+    "budget/funds": ("budget", "Fund"),
+    "organisations": ("regions", "Organisation"),
+    "regions": ("regions", "Region"),
+    "cohorts": ("households", "Cohort"),
+    "lessons": ("learning", "Lesson"),
+    "outcome-definitions": ("outcomes", "OutcomeDefinition"),
+    "phases": ("programme", "Phase"),
+    "programmes": ("programme", "Programme"),
+    "screenings": ("programme", "Screening"),
+}
+
+
+def _first_pk(app_label: str, model_name: str, case: Case) -> int:
+    from django.apps import apps
+
+    model = apps.get_model(app_label, model_name)
+    qs = model._default_manager.order_by("pk")
+    if model_name == "Allocation":
+        qs = qs.filter(municipality=case.household.municipality)
+    return qs.values_list("pk", flat=True).first() or 0
+
+
 @dataclass(frozen=True)
 class Route:
     key: str  # URL name for pages, the schema path for the API
@@ -105,8 +131,10 @@ def api_routes(world: World, case: Case) -> list[Route]:
             pk = pks[API_PK[resource]]
         elif resource in API_SHARED:
             pk = world.shared[API_SHARED[resource]]
+        elif resource in API_REFERENCE:
+            pk = _first_pk(*API_REFERENCE[resource], case)
         else:
-            pk = 1
+            pk = 0
 
         def fill(match: re.Match, pk=pk) -> str:
             name = match.group(1)
