@@ -146,7 +146,28 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Staff sign-in through the municipality's identity provider; inactive unless
+    # OIDC_RP_CLIENT_ID is set (docs/security.md).
+    "maatpact.accounts.oidc.StaffOIDCBackend",
 ]
+
+# OpenID Connect (mozilla-django-oidc), read from the environment; empty = off.
+OIDC_RP_CLIENT_ID = os.environ.get("OIDC_RP_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_RP_CLIENT_SECRET", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("OIDC_OP_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("OIDC_OP_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = os.environ.get("OIDC_OP_USER_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("OIDC_OP_JWKS_ENDPOINT", "")
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_RP_SCOPES = "openid profile email"
+OIDC_USE_PKCE = True
+OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_callback"
+OIDC_TIMEOUT = 10
+MAATPACT_OIDC = {
+    "REGION": os.environ.get("OIDC_REGION", ""),  # a region code; empty: any municipality
+    "ROLE_CLAIM": os.environ.get("OIDC_ROLE_CLAIM", "maatpact_rol"),
+    "MUNICIPALITY_CLAIM": os.environ.get("OIDC_MUNICIPALITY_CLAIM", "gemeente"),
+}
 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",

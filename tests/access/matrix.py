@@ -26,6 +26,10 @@ COLUMNS = [
 ]
 
 RULES: dict[str, tuple[str, tuple[int, ...]]] = {
+    "oidc_off": (
+        "Sign-in through the identity provider: 404 while it is not configured (the tests)",
+        (404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404),
+    ),
     "api_allocation": (
         "API allocation: budget roles of its own municipality, the regional team, analysts",
         (200, 404, 200, 404, 200, 200, 200, 200, 404, 404, 404, 404, 403, 403),
@@ -343,4 +347,6 @@ ROUTE_RULES: dict[str, str] = {
     "obstacles:proposal_submit": "post_only",
     "obstacles:adoption_decide": "post_only",
     "outcomes:period_pay": "post_only",
+    "oidc_start": "oidc_off",
+    "oidc_callback": "oidc_off",
 }

@@ -36,6 +36,13 @@ def is_verified(user) -> bool:
     return bool(getattr(user, "is_verified", lambda: False)())
 
 
+def session_has_idp_mfa(request) -> bool:
+    """The identity provider vouched for a second factor at sign-in (``accounts.oidc``)."""
+    from maatpact.accounts.oidc import session_has_idp_mfa as from_session
+
+    return from_session(request)
+
+
 class TwoFactorMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
@@ -48,6 +55,7 @@ class TwoFactorMiddleware:
             reverse("security:totp_qr"),
             reverse("login"),
             reverse("logout"),
+            "/oidc/",
         )
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
@@ -57,6 +65,7 @@ class TwoFactorMiddleware:
             and user is not None
             and user.is_authenticated
             and not is_verified(user)
+            and not session_has_idp_mfa(request)
             and not request.path.startswith(self._open_paths())
         ):
             if request.path.startswith("/api/"):

@@ -24,7 +24,7 @@ from rest_framework.response import Response
 from maatpact.accounts.models import User
 from maatpact.audit.services import Action, record, user_chain_key
 
-from .middleware import is_verified, two_factor_required
+from .middleware import is_verified, session_has_idp_mfa, two_factor_required
 
 REFUSED = (
     "Tokens worden alleen uitgegeven aan uzelf, na uw eigen tweestapsverificatie, "
@@ -55,7 +55,7 @@ class ObtainTokenView(ObtainAuthToken):
         caller = request.user if request.user.is_authenticated else None
         username = str(request.data.get("username", ""))[:150]
         if two_factor_required():
-            if caller is None or not is_verified(caller):
+            if caller is None or not (is_verified(caller) or session_has_idp_mfa(request)):
                 # Before the password is checked: a stolen password learns nothing here.
                 return _refuse(caller, username, "api token: zonder tweede factor")
             if username != caller.get_username():
