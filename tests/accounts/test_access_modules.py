@@ -10,8 +10,9 @@ import pytest
 from maatpact.accounts import policies
 
 POLICIES = Path(policies.__file__)
-# The household scope is the core's own business: accounts, households and common.
-ALLOWED = ("maatpact.accounts", "maatpact.households", "maatpact.common")
+# The household scope is the core's own business: accounts, households and common, plus
+# the audit trail that records refused looks (``audit.probes``).
+ALLOWED = ("maatpact.accounts", "maatpact.households", "maatpact.common", "maatpact.audit")
 
 
 def test_the_core_imports_none_of_the_apps_whose_rules_it_used_to_hold():

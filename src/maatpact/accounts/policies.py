@@ -23,9 +23,10 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
-from django.http import Http404
 
 from maatpact.accounts.models import Role
+from maatpact.audit import probes
+from maatpact.audit.probes import HouseholdNotFound
 from maatpact.common import dates
 
 if TYPE_CHECKING:
@@ -182,7 +183,7 @@ def get_visible_household(user: User, number: str) -> tuple[Household, bool]:
         qs = qs.annotate(full_access=ExpressionWrapper(q, output_field=BooleanField()))
     household = qs.first()
     if household is None:
-        raise Http404("Huishouden niet gevonden.")
+        raise HouseholdNotFound(number, probes.VISIBLE)
     full = bool(household.full_access) if partial else q is not None
     return household, full
 
@@ -218,7 +219,7 @@ def get_special_household(user: User, number: str) -> Household:
         special_access_households(user).select_related("municipality").filter(number=number)
     ).first()
     if household is None:
-        raise Http404("Huishouden niet gevonden.")
+        raise HouseholdNotFound(number, probes.FULL)
     return household
 
 
@@ -228,7 +229,7 @@ def get_full_household(user: User, number: str) -> Household:
         full_access_households(user).select_related("municipality").filter(number=number).first()
     )
     if household is None:
-        raise Http404("Huishouden niet gevonden.")
+        raise HouseholdNotFound(number, probes.FULL)
     return household
 
 
