@@ -35,10 +35,12 @@ PAGE_PK = {
     "learning:reflection_edit": "reflection",
 }
 PAGE_SHARED = {
+    "budget:fund_confirm": "fund",
+    "budget:fund_top_up": "fund",
     "outcomes:contract": "contract",
     "outcomes:period_add": "contract",
     "outcomes:rate_add": "contract",
-    "outcomes:caps": "contract",
+    "outcomes:caps_edit": "contract",
     "outcomes:projection": "contract",
     "obstacles:proposal": "proposal",
     "obstacles:proposal_status": "proposal",

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from maatpact.accounts.models import Role, User
 from maatpact.budget import services as budget_services
+from maatpact.budget.models import Fund
 from maatpact.common import classification
 from maatpact.common.classification import PSEUDONYMISED
 from maatpact.households import services as household_services
@@ -209,5 +210,10 @@ def build_world() -> World:
         users=users,
         own=own,
         other=other,
-        shared={"contract": contract.pk, "proposal": proposal.pk, "session": session.pk},
+        shared={
+            "contract": contract.pk,
+            "proposal": proposal.pk,
+            "session": session.pk,
+            "fund": Fund.objects.order_by("pk").values_list("pk", flat=True).first(),
+        },
     )
