@@ -12,8 +12,14 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from maatpact.accounts import policies
-from maatpact.api.mixins import MoneyField, ObjectResponseSchema, run_service
+from maatpact.api.mixins import (
+    MoneyField,
+    ObjectResponseSchema,
+    PseudonymisedSerializer,
+    run_service,
+)
 from maatpact.audit.services import Action, record, record_many
+from maatpact.common.refusals import refuse
 
 from . import projection, selectors, services
 from .models import (
@@ -82,7 +88,7 @@ class EventViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.Gene
         data = dict(body.validated_data)
         household = policies.get_full_household(request.user, data.pop("household"))
         if not policies.can_record_events(request.user, household):
-            raise Http404
+            refuse("U mag voor dit huishouden geen gebeurtenis vastleggen.")
         event = run_service(services.record_event, request.user, household, **data)
         return Response(EventSerializer(event).data, status=status.HTTP_201_CREATED)
 
@@ -118,7 +124,9 @@ class DefinitionViewSet(
         return Response(DefinitionSerializer(definition).data, status=status.HTTP_201_CREATED)
 
 
-class AchievedSerializer(serializers.ModelSerializer):
+class AchievedSerializer(PseudonymisedSerializer):
+    """Facts of an achieved outcome; the verifier's note only with full access."""
+
     household = serializers.SlugRelatedField(slug_field="number", read_only=True)
     definition = serializers.SlugRelatedField(slug_field="code", read_only=True)
     verified_by = serializers.StringRelatedField()
@@ -156,8 +164,19 @@ class AchievedViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     def get_queryset(self):
         return selectors.outcome_list(self.request.user)
 
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        context["full_ids"] = getattr(self, "_full_ids", set())
+        return context
+
+    def _mark_full(self, outcomes) -> None:
+        self._full_ids = policies.full_access_ids(
+            self.request.user, [o.household_id for o in outcomes]
+        )
+
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        self._mark_full(page)
         record_many(
             request.user,
             Action.VIEW,
@@ -169,6 +188,7 @@ class AchievedViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
 
     def retrieve(self, request, *args, **kwargs):
         outcome = self.get_object()
+        self._mark_full([outcome])
         record(request.user, Action.VIEW, outcome, household_id=outcome.household_id)
         return Response(self.get_serializer(outcome).data)
 
@@ -177,7 +197,7 @@ class AchievedViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     def verify(self, request, pk=None):
         outcome = self.get_object()
         if not policies.can_verify_outcomes(request.user):
-            raise Http404
+            refuse("Alleen het programmateam verifieert resultaten.")
         body = VerifySerializer(data=request.data)
         body.is_valid(raise_exception=True)
         outcome = run_service(
@@ -187,7 +207,8 @@ class AchievedViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
             approve=body.validated_data["approve"],
             note=body.validated_data["note"],
         )
-        return Response(AchievedSerializer(outcome).data)
+        self._mark_full([outcome])
+        return Response(self.get_serializer(outcome).data)
 
 
 # --- SIB contracts ----------------------------------------------------------------
@@ -400,7 +421,7 @@ class ContractViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     def _managed(self) -> Contract:
         contract = self.get_object()
         if not policies.can_manage_contracts(self.request.user):
-            raise Http404
+            refuse("Alleen het programmateam wijzigt een contract.")
         return contract
 
     @extend_schema(responses={200: StatementSerializer})
