@@ -323,7 +323,10 @@ class IntakeImportViewSet(viewsets.GenericViewSet):
 
     @extend_schema(
         request={"multipart/form-data": IntakeImportInSerializer},
-        responses={200: IntakeImportReportSerializer, 400: IntakeImportReportSerializer},
+        responses={200: IntakeImportReportSerializer},
+        description="200 with the report when every row is right (a dry run stores "
+        "nothing); 400 with the same report (``ok`` false, ``errors`` per row) when any "
+        "row is wrong, or with field errors when the file itself is unreadable.",
     )
     def create(self, request, *args, **kwargs):
         if not policies.can_register_household(request.user):
