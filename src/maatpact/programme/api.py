@@ -18,7 +18,7 @@ from maatpact.accounts import policies
 from maatpact.api.mixins import CaseHouseholdField, run_service
 from maatpact.audit.services import Action, record_many
 from maatpact.households.models import Cohort
-from maatpact.regions.models import Region
+from maatpact.regions.models import Municipality, Region
 
 from . import access, intake_import, services
 from .models import Phase, Programme, Screening
@@ -179,10 +179,17 @@ class PhaseViewSet(_ManagedViewSet):
 
 class CohortSerializer(serializers.ModelSerializer):
     region = serializers.SlugRelatedField(slug_field="code", queryset=Region.objects.all())
+    municipalities = serializers.SlugRelatedField(
+        slug_field="cbs_code",
+        queryset=Municipality.objects.all(),
+        many=True,
+        required=False,
+        help_text="CBS-codes; leeg: alle gemeenten van de regio.",
+    )
 
     class Meta:
         model = Cohort
-        fields = ["id", "name", "region", "phase", "capacity", "starts_on"]
+        fields = ["id", "name", "region", "phase", "capacity", "starts_on", "municipalities"]
         validators = []
 
 
@@ -190,7 +197,11 @@ class CohortViewSet(_ManagedViewSet):
     """Cohorts: programme reference data (no household data), managed by the programme team."""
 
     serializer_class = CohortSerializer
-    queryset = Cohort.objects.select_related("region").order_by("starts_on", "name")
+    queryset = (
+        Cohort.objects.select_related("region")
+        .prefetch_related("municipalities")
+        .order_by("starts_on", "name")
+    )
     filterset_fields = ["phase"]
 
     def perform_create(self, serializer):
