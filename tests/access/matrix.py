@@ -355,4 +355,9 @@ ROUTE_RULES: dict[str, str] = {
     "outcomes:caps_edit": "post_only",
     "programme:intake_import": "case_workers_new",
     "programme:intake_import_template": "case_workers_new",
+    "programme:partners": "programme_readers",
+    "programme:partner_new": "regional_only",
+    "programme:partner_edit": "regional_only",
+    "/api/v1/partners/": "api_list_scoped",
+    "/api/v1/partners/{id}/": "api_missing_reference",
 }

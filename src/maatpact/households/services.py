@@ -328,6 +328,18 @@ def add_processing_basis(actor: User, household: Household, **fields: Any) -> Pr
                 )
             }
         )
+    allowed = basis.partner.purposes if basis.partner_id else []
+    if basis.kind == ProcessingBasis.Kind.DELEN and allowed and basis.data_purpose not in allowed:
+        raise ValidationError(
+            {
+                "data_purpose": (
+                    f"{basis.partner} ontvangt geen gegevens voor dit doel; de partner is "
+                    "vastgelegd voor: "
+                    + ", ".join(ProcessingBasis.Purpose(p).label for p in allowed)
+                    + "."
+                )
+            }
+        )
     if basis.basis == ProcessingBasis.Basis.WETTELIJKE_TAAK and not basis.law.strip():
         raise ValidationError({"law": "Noem de wet waarop de wettelijke taak berust."})
     basis.full_clean()

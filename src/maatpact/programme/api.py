@@ -17,10 +17,10 @@ from rest_framework.response import Response
 from maatpact.accounts import policies
 from maatpact.api.mixins import CaseHouseholdField, run_service
 from maatpact.audit.services import Action, record_many
-from maatpact.households.models import Cohort
-from maatpact.regions.models import Municipality, Region
+from maatpact.households.models import Cohort, ProcessingBasis
+from maatpact.regions.models import Municipality, Organisation, Region
 
-from . import access, intake_import, services
+from . import access, intake_import, partners, services
 from .models import Phase, Programme, Screening
 
 
@@ -300,6 +300,71 @@ class ScreeningViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         return Response(self.get_serializer(screening).data, status=status.HTTP_201_CREATED)
 
 
+class PartnerSerializer(serializers.ModelSerializer):
+    municipality = serializers.SlugRelatedField(
+        slug_field="cbs_code",
+        queryset=Municipality.objects.all(),
+        required=False,
+        allow_null=True,
+    )
+    purposes = serializers.ListField(
+        child=serializers.ChoiceField(choices=ProcessingBasis.Purpose.choices),
+        required=False,
+        help_text="Doelen waarvoor de partner gegevens ontvangt (doelbinding).",
+    )
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "id",
+            "name",
+            "kind",
+            "municipality",
+            "contact_name",
+            "contact_email",
+            "contact_phone",
+            "purposes",
+        ]
+        validators = []
+
+
+class PartnerViewSet(_ManagedViewSet):
+    """Partners with their contact person and purposes; the programme team manages them."""
+
+    serializer_class = PartnerSerializer
+    filterset_fields = ["kind"]
+
+    def get_queryset(self):
+        if not access.can_view_programme(self.request.user):
+            return Organisation.objects.none()
+        return Organisation.objects.select_related("municipality").order_by("name")
+
+    def _save(self, serializer, partner=None):
+        self._require_manager()
+        data = dict(serializer.validated_data)
+        if partner is not None:
+            current = {
+                "name": partner.name,
+                "kind": partner.kind,
+                "municipality": partner.municipality,
+                "contact_name": partner.contact_name,
+                "contact_email": partner.contact_email,
+                "contact_phone": partner.contact_phone,
+                "purposes": partner.purposes,
+            }
+            data = {**current, **data}
+        data.setdefault("purposes", [])
+        serializer.instance = run_service(
+            partners.save_partner, self.request.user, partner=partner, **data
+        )
+
+    def perform_create(self, serializer):
+        self._save(serializer)
+
+    def perform_update(self, serializer):
+        self._save(serializer, Organisation.objects.get(pk=serializer.instance.pk))
+
+
 class IntakeImportInSerializer(serializers.Serializer):
     file = serializers.FileField(help_text="Excel-werkmap (.xlsx) volgens het sjabloon.")
     dry_run = serializers.BooleanField(default=True)
@@ -358,6 +423,7 @@ class IntakeImportViewSet(viewsets.GenericViewSet):
 
 def register(router) -> None:
     router.register("intake-imports", IntakeImportViewSet, basename="intake-import")
+    router.register("partners", PartnerViewSet, basename="partner")
     router.register("programmes", ProgrammeViewSet, basename="programme")
     router.register("phases", PhaseViewSet, basename="phase")
     router.register("cohorts", CohortViewSet, basename="cohort")

@@ -3,8 +3,8 @@ from __future__ import annotations
 from django import forms
 
 from maatpact.common.forms import DateField, DateInput
-from maatpact.households.models import Cohort
-from maatpact.regions.models import Region
+from maatpact.households.models import Cohort, ProcessingBasis
+from maatpact.regions.models import Municipality, Organisation, Region
 
 from .models import Phase, Programme
 from .services import DOCUMENT_TYPES, MAX_DOCUMENT_BYTES
@@ -107,4 +107,25 @@ class IntakeImportForm(forms.Form):
         label="Alleen controleren (proefimport): er wordt niets opgeslagen",
         required=False,
         initial=True,
+    )
+
+
+class PartnerForm(forms.Form):
+    name = forms.CharField(label="Naam", max_length=160)
+    kind = forms.ChoiceField(label="Soort", choices=Organisation.Kind.choices)
+    municipality = forms.ModelChoiceField(
+        label="Gemeente (bij een gemeentelijke partner)",
+        queryset=Municipality.objects.all(),
+        required=False,
+    )
+    contact_name = forms.CharField(label="Contactpersoon", max_length=160, required=False)
+    contact_email = forms.EmailField(label="E-mail contactpersoon", required=False)
+    contact_phone = forms.CharField(label="Telefoon contactpersoon", max_length=30, required=False)
+    purposes = forms.MultipleChoiceField(
+        label="Doelen waarvoor de partner gegevens ontvangt",
+        choices=ProcessingBasis.Purpose.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="Leeg: nog niet vastgelegd. Een grondslag om te delen voor een ander doel "
+        "wordt geweigerd.",
     )

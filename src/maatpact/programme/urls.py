@@ -13,6 +13,9 @@ urlpatterns = [
     path("programma/fase/<int:pk>/besluit/", views.phase_document, name="phase_document"),
     path("programma/cohorten/nieuw/", views.cohort_new, name="cohort_new"),
     path("programma/cohorten/<int:pk>/wijzigen/", views.cohort_edit, name="cohort_edit"),
+    path("programma/partners/", views.partner_list, name="partners"),
+    path("programma/partners/nieuw/", views.partner_new, name="partner_new"),
+    path("programma/partners/<int:pk>/wijzigen/", views.partner_edit, name="partner_edit"),
     path("huishoudens/inlezen/", views.intake_import_page, name="intake_import"),
     path(
         "huishoudens/inlezen/sjabloon.xlsx",

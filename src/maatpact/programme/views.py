@@ -11,13 +11,15 @@ from django.views.decorators.http import require_POST
 
 from maatpact.accounts import policies
 from maatpact.common.forms import apply_validation_error
-from maatpact.households.models import Cohort
+from maatpact.households.models import Cohort, ProcessingBasis
+from maatpact.regions.models import Organisation
 
-from . import access, intake_import, selectors, services
+from . import access, intake_import, partners, selectors, services
 from .forms import (
     ClosePhaseForm,
     CohortForm,
     IntakeImportForm,
+    PartnerForm,
     PhaseForm,
     ProgrammeForm,
     ScreenForm,
@@ -250,3 +252,56 @@ def intake_import_template(request: HttpRequest) -> HttpResponse:
     )
     response["Content-Disposition"] = 'attachment; filename="maatpact-inlezen.xlsx"'
     return response
+
+
+@login_required
+def partner_list(request: HttpRequest) -> HttpResponse:
+    _require_view(request)
+    return render(
+        request,
+        "programme/partners.html",
+        {
+            "partners": Organisation.objects.exclude(kind=Organisation.Kind.GEMEENTE)
+            .select_related("municipality")
+            .order_by("kind", "name"),
+            "purpose_labels": dict(ProcessingBasis.Purpose.choices),
+            "can_manage": access.can_manage_programme(request.user),
+        },
+    )
+
+
+def _partner_form(request: HttpRequest, partner: Organisation | None) -> HttpResponse:
+    _require_manage(request)
+    initial = None
+    if partner is not None:
+        initial = {
+            "name": partner.name,
+            "kind": partner.kind,
+            "municipality": partner.municipality_id,
+            "contact_name": partner.contact_name,
+            "contact_email": partner.contact_email,
+            "contact_phone": partner.contact_phone,
+            "purposes": partner.purposes,
+        }
+    form = PartnerForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            partners.save_partner(request.user, partner=partner, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, "De partner is opgeslagen.")
+            return redirect("programme:partners")
+    title = f"Partner {partner} wijzigen" if partner else "Partner toevoegen"
+    return _form_page(request, form, title)
+
+
+@login_required
+def partner_new(request: HttpRequest) -> HttpResponse:
+    return _partner_form(request, None)
+
+
+@login_required
+def partner_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_manage(request)
+    return _partner_form(request, get_object_or_404(Organisation, pk=pk))

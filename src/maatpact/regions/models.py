@@ -66,6 +66,13 @@ class Organisation(models.Model):
         on_delete=models.PROTECT,
         related_name="organisations",
     )
+    # The partner's contact person and the purposes (``ProcessingBasis.Purpose`` codes)
+    # for which it receives household data; managed by the programme team. Empty
+    # ``purposes``: not yet stated, so no sharing record is refused on this ground.
+    contact_name = models.CharField("contactpersoon", max_length=160, blank=True)
+    contact_email = models.EmailField("e-mail contactpersoon", blank=True)
+    contact_phone = models.CharField("telefoon contactpersoon", max_length=30, blank=True)
+    purposes = models.JSONField("doelen waarvoor zij gegevens ontvangt", default=list, blank=True)
 
     class Meta:
         verbose_name = "organisatie"
