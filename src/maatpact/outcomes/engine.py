@@ -7,13 +7,17 @@ How a statement is computed (the same order an accountant can follow by hand):
    first open payment period that ends on or after that date. A *settled* (paid) period
    is taken as it was paid and never recomputed; an item it did not pay (deferred by the
    trigger, or recorded late) is paid in the first open period after it.
-2. Each payer's value per item: the fixed price, or for counterfactual savings
-   ``max(0, benchmark months - actual months) * monthly cost * share``; an attachment
-   fee times the share of the household's contract year.
+2. Each payer's value per item: the fixed price (of the rate card line for the
+   household's attachment year if there is one, else the general line), or for
+   counterfactual savings ``max(0, benchmark months - actual months) * monthly cost *
+   share`` or, from dates, ``max(0, expected days - actual days) * daily cost * share``;
+   an attachment fee times the share of the household's contract year.
 3. Deadweight ("pay for p of every q"): per payer and outcome definition, in the order
    outcomes are paid, the running total G of their value is payable as ``floor(G*p/q)``
    to the cent; an outcome's payable amount is the increase of that figure and the rest
    is withheld. So exactly (q-p)/q of the value is withheld, whatever the count or mix.
+   With ``deadweight_on_fees`` the attachment fees are one more such running total per
+   payer (definition ``""``), so the rule applies to the whole payment.
 4. Trigger: an outcome is paid only in a period where its cohort's rate (verified
    outcomes / attached households, at the period's end) beats the comparison rate by at
    least the threshold; until then it waits and is paid in the first period that does.
@@ -117,6 +121,9 @@ class RateLine:
     monthly_cost: Decimal | None = None
     savings_share_percent: Decimal = Decimal(100)
     comparison_rate: Decimal | None = None
+    benchmark_days: int | None = None  # method "dagen"
+    daily_cost: Decimal | None = None
+    attachment_year: int | None = None  # only households attached in this contract year
 
 
 @dataclass(frozen=True)
@@ -139,6 +146,7 @@ class ContractTerms:
     trigger_percent: Decimal | None = None
     fee_shares: tuple[tuple[int, Decimal], ...] = ()  # (contract year, percent)
     drawdowns: tuple[Drawdown, ...] = ()
+    deadweight_on_fees: bool = False
 
 
 @dataclass(frozen=True)
@@ -162,6 +170,8 @@ class VerifiedOutcome:
     definition: str
     verified_on: date
     duration_months: Decimal | None = None  # for counterfactual savings
+    duration_days: int | None = None  # for counterfactual savings from days
+    attached_on: date | None = None  # the household's entry, for its attachment year
 
 
 @dataclass
@@ -176,6 +186,7 @@ class PaymentLine:
     paid: Decimal
     note: str = ""
     deadweight: Decimal = ZERO  # withheld of the demand for deadweight
+    rule: str = ""  # the rate card rule that produced the demand, in words
 
 
 @dataclass
@@ -186,6 +197,7 @@ class PeriodResult:
     trigger: dict[str, bool] = field(default_factory=dict)
     receipts: dict[int, Decimal] = field(default_factory=dict)  # investor -> received
     deadweight_rule: tuple[int, int] = (1, 1)  # (paid, of) that applied
+    deadweight_fees: bool = False  # the rule applied to attachment fees too
 
     @property
     def total(self) -> Decimal:
@@ -257,6 +269,14 @@ def attachment_demands(terms: ContractTerms, entered_on: date) -> dict[int, Deci
 
 
 def outcome_demand(line: RateLine, outcome: VerifiedOutcome) -> tuple[Decimal, str]:
+    if line.method == "dagen":
+        if outcome.duration_days is None or line.benchmark_days is None:
+            return ZERO, "geen duur bekend"
+        days = max(0, line.benchmark_days - outcome.duration_days)
+        amount = cents_down(
+            Decimal(days) * (line.daily_cost or ZERO) * line.savings_share_percent / Decimal(100)
+        )
+        return amount, f"{days} dagen vermeden"
     if line.method != "besparing":
         return line.price, ""
     if outcome.duration_months is None or line.benchmark_months is None:
@@ -268,17 +288,54 @@ def outcome_demand(line: RateLine, outcome: VerifiedOutcome) -> tuple[Decimal, s
     return amount, f"{saved} mnd vermeden"
 
 
+def _euro(amount: Decimal | None) -> str:
+    return f"€ {amount or ZERO:,.2f}".replace(",", "_").replace(".", ",").replace("_", ".")
+
+
+def rule_text(line: RateLine) -> str:
+    """The rate card rule in words, as a statement line names it."""
+    if line.method == "dagen":
+        text = (
+            f"({line.benchmark_days} verwachte − werkelijke dagen) × {_euro(line.daily_cost)}"
+            f" per dag × {line.savings_share_percent} %"
+        )
+    elif line.method == "besparing":
+        text = (
+            f"({line.benchmark_months} verwachte − werkelijke mnd) × {_euro(line.monthly_cost)}"
+            f" per mnd × {line.savings_share_percent} %"
+        )
+    else:
+        text = f"vaste prijs {_euro(line.price)}"
+    if line.attachment_year is not None:
+        text += f", instroomjaar {line.attachment_year}"
+    return text
+
+
+def rate_lines_for(terms: ContractTerms, outcome: VerifiedOutcome) -> dict[int, RateLine]:
+    """Per payer the rate card line for an outcome: the one for the household's
+    attachment year if the payer has it, else the payer's general line."""
+    year = (
+        None if outcome.attached_on is None else contract_year(terms.starts_on, outcome.attached_on)
+    )
+    chosen: dict[int, RateLine] = {}
+    for line in terms.lines:
+        if line.definition != outcome.definition:
+            continue
+        if line.attachment_year is None:
+            chosen.setdefault(line.payer_id, line)
+        elif line.attachment_year == year:
+            chosen[line.payer_id] = line
+    return chosen
+
+
 def outcome_demands(
     terms: ContractTerms, outcome: VerifiedOutcome
 ) -> dict[int, tuple[Decimal, str]]:
     """What each payer's rate card asks for one verified outcome (before deadweight)."""
-    demands: dict[int, tuple[Decimal, str]] = {}
-    for line in terms.lines:
-        if line.definition == outcome.definition:
-            amount, note = outcome_demand(line, outcome)
-            before = demands.get(line.payer_id, (ZERO, ""))[0]
-            demands[line.payer_id] = (before + amount, note)
-    return demands
+    return {
+        payer: outcome_demand(line, outcome)
+        for payer, line in rate_lines_for(terms, outcome).items()
+    }
 
 
 def _growth(rate: float, days: int) -> Decimal:
@@ -332,7 +389,8 @@ class _Ledger:
     attached: set[int] = field(default_factory=set)
     outcomes: set[int] = field(default_factory=set)
 
-    def book(self, line: PaymentLine, rule: tuple[int, int]) -> None:
+    def book(self, line: PaymentLine, rule: tuple[int, int], fees: bool = False) -> None:
+        """``fees``: the deadweight rule applied to attachment fees in this period."""
         self.household[line.household_id] += line.paid
         self.payer[line.payer_id] += line.paid
         self.total += line.paid
@@ -340,6 +398,7 @@ class _Ledger:
             self.attached.add(line.household_id)
         else:
             self.outcomes.add(line.outcome_id)
+        if line.kind != "instroom" or fees:
             key = (line.payer_id, line.definition, *rule)
             self.value[key] += line.demand
             self.withheld[key] += line.deadweight
@@ -387,6 +446,7 @@ def compute_payments(
         for d in defined
     }
     rule = (terms.deadweight_paid, terms.deadweight_of)
+    fees_too = terms.deadweight_on_fees and rule[0] < rule[1]
     ledger = _Ledger()
     fees: dict[int, dict[int, Decimal]] = {}  # contract year -> demands per payer
 
@@ -406,11 +466,11 @@ def compute_payments(
         if period.id in settled:
             result = settled[period.id]
             for line in result.lines:
-                ledger.book(line, result.deadweight_rule)
+                ledger.book(line, result.deadweight_rule, result.deadweight_fees)
             ledger.book_receipts(period.ends_on, result.receipts)
             results.append(result)
             continue
-        result = PeriodResult(period, deadweight_rule=rule)
+        result = PeriodResult(period, deadweight_rule=rule, deadweight_fees=fees_too)
         # Trigger status at the period's end, over everything verified so far.
         verified_by_def: dict[str, int] = defaultdict(int)
         for o in outcomes[:o_i]:
@@ -435,15 +495,24 @@ def compute_payments(
             if kind == 0:
                 demands = {p: (d, "") for p, d in fee_demands(item.on).items()}
                 household_id, definition, outcome_id = item.household_id, "", None
+                share = fee_share(terms, item.on)
+                rules = dict.fromkeys(demands, f"instroomvergoeding × {share} % (contractjaar)")
                 ledger.attached.add(household_id)
             else:
-                demands = outcome_demands(terms, item)
+                lines_for = rate_lines_for(terms, item)
+                demands = {p: outcome_demand(ln, item) for p, ln in lines_for.items()}
+                rules = {p: rule_text(ln) for p, ln in lines_for.items()}
+                if terms.trigger_percent is not None and comparison.get(item.definition):
+                    rules = {
+                        p: f"{r}; drempel +{terms.trigger_percent} % t.o.v. vergelijking gehaald"
+                        for p, r in rules.items()
+                    }
                 household_id, definition, outcome_id = item.household_id, item.definition, item.id
                 ledger.outcomes.add(outcome_id)
             if not demands:
                 continue
             withheld = {
-                p: (ledger.deadweight(p, definition, d, rule) if kind == 1 else ZERO)
+                p: (ledger.deadweight(p, definition, d, rule) if kind == 1 or fees_too else ZERO)
                 for p, (d, _) in demands.items()
             }
             owed = {p: d - withheld[p] for p, (d, _) in demands.items()}
@@ -489,8 +558,9 @@ def compute_payments(
                     amount,
                     note,
                     withheld[payer_id],
+                    rules[payer_id],
                 )
-                ledger.book(line, rule)
+                ledger.book(line, rule, fees_too)
                 paid_here += amount
                 result.lines.append(line)
         result.receipts = _investor_receipts(terms, period.ends_on, result.total, room)

@@ -108,9 +108,13 @@ def contract_terms(contract: Contract) -> engine.ContractTerms:
                 monthly_cost=ln.monthly_cost,
                 savings_share_percent=ln.savings_share_percent,
                 comparison_rate=ln.comparison_rate,
+                benchmark_days=ln.benchmark_days,
+                daily_cost=ln.daily_cost,
+                attachment_year=ln.attachment_year,
             )
             for ln in lines
         ),
+        deadweight_on_fees=contract.deadweight_on_fees,
         cap_per_household=contract.cap_per_household,
         cap_total=contract.cap_total,
         max_return_rate=contract.max_return_rate,
@@ -165,14 +169,18 @@ def summarise_payments(result: engine.PaymentResult) -> list[PeriodSummary]:
         payers = {}
         for payer_id, lines in per_payer.items():
             by_def: dict[str, dict] = defaultdict(
-                lambda: {"count": 0, "demand": Decimal(0), "paid": Decimal(0)}
+                lambda: {"count": 0, "demand": Decimal(0), "paid": Decimal(0), "rules": set()}
             )
             for ln in lines:
                 row = by_def[ln.definition or "instroomvergoeding"]
                 row["count"] += 1
+                if ln.rule:
+                    row["rules"].add(ln.rule)
                 row["demand"] += ln.demand
                 row["deadweight"] = row.get("deadweight", Decimal(0)) + ln.deadweight
                 row["paid"] += ln.paid
+            for row in by_def.values():
+                row["rule"] = " | ".join(sorted(row.pop("rules")))
             payers[payer_id] = PayerPeriod(
                 by_definition=dict(sorted(by_def.items())),
                 demand=sum((ln.demand for ln in lines), Decimal(0)),
@@ -273,6 +281,7 @@ def settled_results(contract: Contract) -> dict[int, engine.PeriodResult]:
             engine.Period(p.pk, p.name, p.starts_on, p.ends_on),
             deferred=p.deferred,
             deadweight_rule=(p.deadweight_paid, p.deadweight_of),
+            deadweight_fees=p.deadweight_fees,
         )
         for p in contract.periods.filter(paid_at__isnull=False)
     }
@@ -292,6 +301,7 @@ def settled_results(contract: Contract) -> dict[int, engine.PeriodResult]:
             "paid",
             "note",
             "deadweight",
+            "rule",
         )
         .iterator(chunk_size=5000)
     ):
@@ -320,15 +330,21 @@ def _items(
         for pk, started in households.values_list("pk", "started_on").iterator(chunk_size=5000)
     ]
     codes = {ln.definition for ln in terms.lines}
+    entered = {a.household_id: a.on for a in attachments}
     outcomes = []
-    for pk, hid, code, at, duration in (
+    for pk, hid, code, at, duration, days in (
         AchievedOutcome.objects.filter(
             status=AchievedOutcome.Status.GEVERIFIEERD,
             household__in=households,
             definition__code__in=codes,
         )
         .values_list(
-            "pk", "household_id", "definition__code", "verified_at", "evidence__duur_maanden"
+            "pk",
+            "household_id",
+            "definition__code",
+            "verified_at",
+            "evidence__duur_maanden",
+            "evidence__duur_dagen",
         )
         .iterator(chunk_size=5000)
     ):
@@ -339,6 +355,8 @@ def _items(
                 code,
                 dates.local_day(at),
                 Decimal(str(duration)) if duration not in (None, "") else None,
+                int(days) if days not in (None, "") else None,
+                entered.get(hid),
             )
         )
     return attachments, outcomes

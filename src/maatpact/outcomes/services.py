@@ -395,6 +395,7 @@ def pay_period(user: User, period: PaymentPeriod) -> PaymentPeriod:
                     deadweight=ln.deadweight,
                     paid=ln.paid,
                     note=ln.note[:80],
+                    rule=ln.rule[:200],
                 )
                 for ln in result.lines
             ],
@@ -409,6 +410,7 @@ def pay_period(user: User, period: PaymentPeriod) -> PaymentPeriod:
         locked.paid_at, locked.paid_by, locked.version = timezone.now(), user, version
         locked.deferred = result.deferred
         locked.deadweight_paid, locked.deadweight_of = result.deadweight_rule
+        locked.deadweight_fees = result.deadweight_fees
         locked.save(
             update_fields=[
                 "paid_at",
@@ -417,6 +419,7 @@ def pay_period(user: User, period: PaymentPeriod) -> PaymentPeriod:
                 "deferred",
                 "deadweight_paid",
                 "deadweight_of",
+                "deadweight_fees",
             ]
         )
         record(user, Action.UPDATE, locked, detail=f"betaald ({result.total} euro)")
