@@ -9,6 +9,7 @@ from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from maatpact.accounts import policies
@@ -24,6 +25,7 @@ from .models import (
     EscalationLevel,
     EscalationStep,
     Obstacle,
+    ProposalAdoption,
     StructuralProposal,
 )
 
@@ -348,12 +350,60 @@ class EvidenceSerializer(serializers.Serializer):
     municipalities = serializers.ListField(child=serializers.CharField())
 
 
+class AdoptionSerializer(serializers.ModelSerializer):
+    municipality = serializers.SlugRelatedField(slug_field="cbs_code", read_only=True)
+
+    class Meta:
+        model = ProposalAdoption
+        fields = [
+            "municipality",
+            "ordinance",
+            "status",
+            "submitted_on",
+            "decided_on",
+            "article",
+            "reason",
+        ]
+        read_only_fields = fields
+
+
+class MunicipalityEvidenceSerializer(serializers.Serializer):
+    municipality = serializers.CharField()
+    obstacles = serializers.IntegerField()
+    households = serializers.IntegerField()
+    delay_days = serializers.IntegerField()
+    harm = MoneyField()
+    adoption = AdoptionSerializer(allow_null=True)
+
+
+class SubmitSerializer(serializers.Serializer):
+    municipality = serializers.SlugRelatedField(
+        slug_field="cbs_code",
+        queryset=Municipality.objects.all(),
+        error_messages={"does_not_exist": "Onbekende gemeente (CBS-code)."},
+    )
+    ordinance = serializers.CharField(max_length=200)
+
+
+class AdoptionDecisionSerializer(serializers.Serializer):
+    municipality = serializers.SlugRelatedField(
+        slug_field="cbs_code",
+        queryset=Municipality.objects.all(),
+        error_messages={"does_not_exist": "Onbekende gemeente (CBS-code)."},
+    )
+    status = serializers.ChoiceField(choices=["aangenomen", "afgewezen"])
+    decided_on = serializers.DateField()
+    article = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
 class ProposalSerializer(serializers.ModelSerializer):
     municipality = serializers.SlugRelatedField(
         slug_field="cbs_code", read_only=True, allow_null=True
     )
     obstacles = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     evidence = serializers.SerializerMethodField()
+    by_municipality = serializers.SerializerMethodField()
 
     class Meta:
         model = StructuralProposal
@@ -373,12 +423,19 @@ class ProposalSerializer(serializers.ModelSerializer):
             "submitted_on",
             "decided_on",
             "decision_note",
+            "by_municipality",
         ]
         read_only_fields = fields
 
     @extend_schema_field(EvidenceSerializer)
     def get_evidence(self, obj: StructuralProposal) -> dict:
         return EvidenceSerializer(selectors.proposal_evidence(obj)).data
+
+    @extend_schema_field(MunicipalityEvidenceSerializer(many=True))
+    def get_by_municipality(self, obj: StructuralProposal) -> list[dict]:
+        return MunicipalityEvidenceSerializer(
+            selectors.evidence_by_municipality(obj), many=True
+        ).data
 
 
 class ProposalInSerializer(serializers.Serializer):
@@ -451,6 +508,50 @@ class ProposalViewSet(
             proposal,
             body.validated_data["status"],
             note=body.validated_data["note"],
+        )
+        return Response(ProposalSerializer(self.get_queryset().get(pk=proposal.pk)).data)
+
+    @extend_schema(request=SubmitSerializer, responses={200: ProposalSerializer})
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        """Put the proposal before one municipality's council (its ordinance)."""
+        proposal = self.get_object()
+        if not policies.can_manage_proposals(request.user):
+            raise PermissionDenied("Alleen het programmateam dient voorstellen in.")
+        body = SubmitSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        run_service(
+            services.submit_to_municipality,
+            request.user,
+            proposal,
+            body.validated_data["municipality"],
+            ordinance=body.validated_data["ordinance"],
+        )
+        return Response(ProposalSerializer(self.get_queryset().get(pk=proposal.pk)).data)
+
+    @extend_schema(request=AdoptionDecisionSerializer, responses={200: ProposalSerializer})
+    @action(detail=True, methods=["post"])
+    def decide(self, request, pk=None):
+        """Record one municipality's decision: adopted with its article, or rejected."""
+        proposal = self.get_object()
+        if not policies.can_manage_proposals(request.user):
+            raise PermissionDenied("Alleen het programmateam legt besluiten vast.")
+        body = AdoptionDecisionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        adoption = proposal.adoptions.filter(municipality=data["municipality"]).first()
+        if adoption is None:
+            raise serializers.ValidationError(
+                {"municipality": ["Dit voorstel is niet bij deze gemeente ingediend."]}
+            )
+        run_service(
+            services.decide_adoption,
+            request.user,
+            adoption,
+            data["status"],
+            on=data["decided_on"],
+            article=data["article"],
+            reason=data["reason"],
         )
         return Response(ProposalSerializer(self.get_queryset().get(pk=proposal.pk)).data)
 

@@ -17,6 +17,7 @@ def proposal_html(proposal: StructuralProposal) -> str:
         {
             "proposal": proposal,
             "evidence": selectors.proposal_evidence(proposal),
+            "by_municipality": selectors.evidence_by_municipality(proposal),
             "obstacles": selectors.proposal_obstacles(proposal),
             "today": dates.today(),
         },

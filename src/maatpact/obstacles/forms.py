@@ -129,3 +129,26 @@ class ProposalForm(forms.Form):
 class ProposalStatusForm(forms.Form):
     status = forms.ChoiceField(label="Nieuwe status", choices=StructuralProposal.Status.choices)
     note = forms.CharField(label="Toelichting", max_length=2000, required=False)
+
+
+class SubmitToMunicipalityForm(forms.Form):
+    municipality = forms.ModelChoiceField(label="Gemeente", queryset=Municipality.objects.all())
+    ordinance = forms.CharField(
+        label="Verordening",
+        max_length=200,
+        help_text="Bijvoorbeeld: Verordening maatschappelijke ondersteuning Tilburg.",
+    )
+
+
+class AdoptionDecisionForm(forms.Form):
+    status = forms.ChoiceField(
+        label="Besluit van de raad",
+        choices=[("aangenomen", "Aangenomen"), ("afgewezen", "Afgewezen")],
+    )
+    decided_on = forms.DateField(label="Datum van het besluit", widget=DateInput)
+    article = forms.CharField(
+        label="Artikel (bij aanname)", max_length=200, required=False, help_text="Bijv. artikel 12a"
+    )
+    reason = forms.CharField(
+        label="Reden (bij afwijzing)", widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )

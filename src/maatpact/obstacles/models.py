@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 
 from maatpact.common import dates
 
@@ -298,3 +298,72 @@ class StructuralProposal(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class ProposalAdoption(models.Model):
+    """Where a structural proposal goes to one municipality's council, and what it decided.
+
+    A proposal often applies to several of the nine municipalities and their ordinances;
+    each takes its own decision. A decided adoption is never changed: a new proposal
+    carries a second attempt.
+    """
+
+    class Status(models.TextChoices):
+        INGEDIEND = "ingediend", "Ingediend"
+        AANGENOMEN = "aangenomen", "Aangenomen"
+        AFGEWEZEN = "afgewezen", "Afgewezen"
+
+    proposal = models.ForeignKey(
+        StructuralProposal, on_delete=models.CASCADE, related_name="adoptions"
+    )
+    municipality = models.ForeignKey(
+        "regions.Municipality",
+        verbose_name="gemeente",
+        on_delete=models.PROTECT,
+        related_name="proposal_adoptions",
+    )
+    ordinance = models.CharField("verordening", max_length=200)
+    status = models.CharField(
+        "status", max_length=12, choices=Status.choices, default=Status.INGEDIEND
+    )
+    submitted_on = models.DateField("ingediend op")
+    decided_on = models.DateField("besluit op", null=True, blank=True)
+    article = models.CharField(
+        "artikel (bij aanname)", max_length=200, blank=True, help_text="Bijv. artikel 12a"
+    )
+    reason = models.TextField("reden (bij afwijzing)", blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "besluit per gemeente"
+        verbose_name_plural = "besluiten per gemeente"
+        ordering = ["proposal", "municipality__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["proposal", "municipality"],
+                name="adoption_one_per_municipality",
+                violation_error_message="Dit voorstel is al bij deze gemeente ingediend.",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="ingediend", decided_on__isnull=True)
+                | (
+                    Q(status="aangenomen", decided_on__isnull=False)
+                    & ~Q(article="")
+                    & Q(decided_on__gte=F("submitted_on"))
+                )
+                | (
+                    Q(status="afgewezen", decided_on__isnull=False)
+                    & ~Q(reason="")
+                    & Q(decided_on__gte=F("submitted_on"))
+                ),
+                name="adoption_decision_complete",
+                violation_error_message="Een besluit heeft een datum na indiening en een "
+                "artikel (aangenomen) of een reden (afgewezen).",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.proposal} — {self.municipality}"

@@ -19,7 +19,14 @@ from maatpact.common import dates, versions
 from maatpact.common.money import ZERO
 from maatpact.common.sql import ids_sql
 
-from .models import Breakthrough, EscalationLevel, EscalationStep, Obstacle, StructuralProposal
+from .models import (
+    Breakthrough,
+    EscalationLevel,
+    EscalationStep,
+    Obstacle,
+    ProposalAdoption,
+    StructuralProposal,
+)
 
 
 def households_escalated_to_region_q() -> Q:
@@ -223,6 +230,53 @@ def proposal_evidence(proposal: StructuralProposal) -> Evidence:
         breakthrough_cost=totals["cost"] or ZERO,
         municipalities=municipalities,
     )
+
+
+@dataclass
+class MunicipalityEvidence:
+    municipality: str
+    obstacles: int
+    households: int
+    delay_days: int
+    harm: Decimal
+    adoption: ProposalAdoption | None
+
+
+def evidence_by_municipality(proposal: StructuralProposal) -> list[MunicipalityEvidence]:
+    """Per municipality: its own cases behind the proposal and its council's decision.
+
+    Every municipality with evidence or with a submission is listed, so a council sees
+    its own figures next to the region's. Two queries.
+    """
+    rows = {
+        row["municipality__name"]: row
+        for row in proposal.obstacles.order_by()
+        .values("municipality__name")
+        .annotate(
+            n=Count("pk", distinct=True),
+            households=Count("household", distinct=True),
+            delay=Sum("delay_days"),
+            harm=Sum("harm_euros"),
+        )
+    }
+    adoptions = {
+        a.municipality.name: a
+        for a in proposal.adoptions.select_related("municipality", "recorded_by")
+    }
+    result = []
+    for name in sorted(set(rows) | set(adoptions)):
+        row = rows.get(name, {})
+        result.append(
+            MunicipalityEvidence(
+                municipality=name,
+                obstacles=row.get("n", 0),
+                households=row.get("households", 0),
+                delay_days=row.get("delay") or 0,
+                harm=row.get("harm") or ZERO,
+                adoption=adoptions.get(name),
+            )
+        )
+    return result
 
 
 def proposal_obstacles(proposal: StructuralProposal) -> list[Obstacle]:

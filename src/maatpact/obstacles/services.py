@@ -34,6 +34,7 @@ from .models import (
     EscalationLevel,
     EscalationStep,
     Obstacle,
+    ProposalAdoption,
     StructuralProposal,
 )
 
@@ -533,3 +534,93 @@ def change_proposal_status(
     record(actor, Action.UPDATE, proposal, detail=f"status {from_status}->{to_status}")
     data_changed(OBSTACLES)  # cached report sections (common.versions)
     return proposal
+
+
+# --- Adoption per municipality ----------------------------------------------------
+
+
+@transaction.atomic
+def submit_to_municipality(
+    actor: User,
+    proposal: StructuralProposal,
+    municipality: Municipality,
+    *,
+    ordinance: str,
+    on: date | None = None,
+) -> ProposalAdoption:
+    """Put a proposal before one municipality's council; a concept becomes submitted."""
+    if not policies.can_manage_proposals(actor):
+        raise ValidationError("Alleen het programmateam dient voorstellen in bij een gemeente.")
+    proposal = StructuralProposal.objects.select_for_update().get(pk=proposal.pk)
+    today = on or dates.today()
+    errors = {}
+    if proposal.status in (ProposalStatus.AANGENOMEN, ProposalStatus.AFGEWEZEN):
+        errors["municipality"] = "Over dit voorstel is al besloten; maak een nieuw voorstel."
+    elif ProposalAdoption.objects.filter(proposal=proposal, municipality=municipality).exists():
+        errors["municipality"] = f"Dit voorstel is al bij {municipality.name} ingediend."
+    if not ordinance.strip():
+        errors["ordinance"] = "Noem de verordening van deze gemeente waar het voorstel over gaat."
+    if today > dates.today():
+        errors["submitted_on"] = "Een indiening ligt niet in de toekomst."
+    if errors:
+        raise ValidationError(errors)
+    adoption = ProposalAdoption.objects.create(
+        proposal=proposal,
+        municipality=municipality,
+        ordinance=ordinance.strip()[:200],
+        submitted_on=today,
+        recorded_by=actor,
+    )
+    if proposal.status == ProposalStatus.CONCEPT:
+        proposal.status = ProposalStatus.INGEDIEND
+        proposal.submitted_on = today
+        proposal.save(update_fields=["status", "submitted_on"])
+    record(actor, Action.CREATE, adoption, detail="voorstel ingediend bij gemeente")
+    data_changed(OBSTACLES)
+    return adoption
+
+
+@transaction.atomic
+def decide_adoption(
+    actor: User,
+    adoption: ProposalAdoption,
+    outcome: str,
+    *,
+    on: date,
+    article: str = "",
+    reason: str = "",
+) -> ProposalAdoption:
+    """Record a council's decision on the proposal: adopted with its article, or rejected
+    with its reason. Once decided, it stays as decided."""
+    if not policies.can_manage_proposals(actor):
+        raise ValidationError("Alleen het programmateam legt besluiten van gemeenten vast.")
+    adoption = ProposalAdoption.objects.select_for_update().get(pk=adoption.pk)
+    Status = ProposalAdoption.Status
+    if adoption.status != Status.INGEDIEND:
+        raise ValidationError(
+            f"{adoption.municipality.name} heeft al besloten "
+            f"({adoption.get_status_display().lower()}); een besluit wordt niet gewijzigd."
+        )
+    errors = {}
+    if outcome not in (Status.AANGENOMEN, Status.AFGEWEZEN):
+        errors["status"] = "Kies aangenomen of afgewezen."
+    if on is None:
+        errors["decided_on"] = "Vul de datum van het besluit in."
+    elif on < adoption.submitted_on:
+        errors["decided_on"] = "Het besluit ligt niet vóór de indiening."
+    elif on > dates.today():
+        errors["decided_on"] = "Een besluit ligt niet in de toekomst."
+    if outcome == Status.AANGENOMEN and not article.strip():
+        errors["article"] = "Noem het artikel dat in de verordening is opgenomen."
+    if outcome == Status.AFGEWEZEN and not reason.strip():
+        errors["reason"] = "Geef de reden van de afwijzing."
+    if errors:
+        raise ValidationError(errors)
+    adoption.status = outcome
+    adoption.decided_on = on
+    adoption.article = article.strip()[:200] if outcome == Status.AANGENOMEN else ""
+    adoption.reason = reason.strip() if outcome == Status.AFGEWEZEN else ""
+    adoption.save()
+    record(actor, Action.UPDATE, adoption, detail=f"besluit gemeente: {outcome}")
+    data_changed(OBSTACLES)
+    return adoption

@@ -25,5 +25,11 @@ urlpatterns = [
     path("voorstellen/nieuw/", views.proposal_new, name="proposal_new"),
     path("voorstellen/<int:pk>/", views.proposal_detail, name="proposal"),
     path("voorstellen/<int:pk>/status/", views.proposal_status, name="proposal_status"),
+    path("voorstellen/<int:pk>/indienen/", views.proposal_submit, name="proposal_submit"),
+    path(
+        "voorstellen/<int:pk>/gemeente/<int:adoption_pk>/besluit/",
+        views.adoption_decide,
+        name="adoption_decide",
+    ),
     path("voorstellen/<int:pk>/raadsdocument.pdf", views.proposal_pdf, name="proposal_pdf"),
 ]

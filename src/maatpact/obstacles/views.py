@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from maatpact.accounts import policies
@@ -21,6 +21,7 @@ from maatpact.regions.models import Municipality
 
 from . import charts, export, selectors, services
 from .forms import (
+    AdoptionDecisionForm,
     AnswerForm,
     BreakthroughForm,
     DecisionForm,
@@ -28,8 +29,9 @@ from .forms import (
     ObstacleForm,
     ProposalForm,
     ProposalStatusForm,
+    SubmitToMunicipalityForm,
 )
-from .models import EscalationLevel, Obstacle, StructuralProposal
+from .models import EscalationLevel, Obstacle, ProposalAdoption, StructuralProposal
 
 
 def _filters(request: HttpRequest) -> dict:
@@ -317,22 +319,44 @@ def proposal_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    proposal = selectors.get_proposal(request.user, pk)
+    return _proposal_page(request, selectors.get_proposal(request.user, pk))
+
+
+def _proposal_page(
+    request: HttpRequest,
+    proposal: StructuralProposal,
+    *,
+    submit_form: SubmitToMunicipalityForm | None = None,
+    decision_forms: dict | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The proposal page; a refused side form is shown again with what was typed."""
     can_manage = policies.can_manage_proposals(request.user)
+    by_municipality = selectors.evidence_by_municipality(proposal)
+    decision_forms = decision_forms or {}
+    for row in by_municipality:
+        adoption = row.adoption
+        if can_manage and adoption and adoption.status == ProposalAdoption.Status.INGEDIEND:
+            row.form = decision_forms.get(adoption.pk) or AdoptionDecisionForm(
+                prefix=f"besluit-{adoption.pk}", initial={"decided_on": dates.today()}
+            )
     return render(
         request,
         "obstacles/proposal_detail.html",
         {
             "proposal": proposal,
             "evidence": selectors.proposal_evidence(proposal),
+            "by_municipality": by_municipality,
             "obstacles": selectors.proposal_obstacles(proposal),
             "can_manage": can_manage,
             "status_form": ProposalStatusForm(),
+            "submit_form": submit_form or SubmitToMunicipalityForm(),
             "next_statuses": [
                 StructuralProposal.Status(s)
                 for s in sorted(services.PROPOSAL_TRANSITIONS[proposal.status])
             ],
         },
+        status=status,
     )
 
 
@@ -356,6 +380,58 @@ def proposal_status(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.error(request, "Kies een geldige status.")
     return redirect("obstacles:proposal", pk=pk)
+
+
+@login_required
+@require_POST
+def proposal_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Put the proposal before one more municipality's council."""
+    proposal = selectors.get_proposal(request.user, pk)
+    if not policies.can_manage_proposals(request.user):
+        raise Http404
+    form = SubmitToMunicipalityForm(request.POST)
+    if form.is_valid():
+        try:
+            services.submit_to_municipality(
+                request.user,
+                proposal,
+                form.cleaned_data["municipality"],
+                ordinance=form.cleaned_data["ordinance"],
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, f"Ingediend bij {form.cleaned_data['municipality'].name}.")
+            return redirect("obstacles:proposal", pk=pk)
+    return _proposal_page(request, proposal, submit_form=form, status=400)
+
+
+@login_required
+@require_POST
+def adoption_decide(request: HttpRequest, pk: int, adoption_pk: int) -> HttpResponse:
+    proposal = selectors.get_proposal(request.user, pk)
+    if not policies.can_manage_proposals(request.user):
+        raise Http404
+    adoption = get_object_or_404(ProposalAdoption, pk=adoption_pk, proposal=proposal)
+    form = AdoptionDecisionForm(request.POST, prefix=f"besluit-{adoption.pk}")
+    if form.is_valid():
+        try:
+            services.decide_adoption(
+                request.user,
+                adoption,
+                form.cleaned_data["status"],
+                on=form.cleaned_data["decided_on"],
+                article=form.cleaned_data["article"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(
+                request, f"Het besluit van {adoption.municipality.name} is vastgelegd."
+            )
+            return redirect("obstacles:proposal", pk=pk)
+    return _proposal_page(request, proposal, decision_forms={adoption.pk: form}, status=400)
 
 
 @login_required
