@@ -144,7 +144,8 @@ class Contract(models.Model):
     status = models.CharField(
         "status", max_length=10, choices=Status.choices, default=Status.CONCEPT
     )
-    created_by = models.ForeignKey(
+    # Who last changed the draft: the signer must be someone else (four eyes).
+    drafted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     signed_by = models.ForeignKey(

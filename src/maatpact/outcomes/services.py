@@ -328,12 +328,14 @@ def _lock_contract(contract: Contract) -> Contract:
     return Contract.objects.select_for_update().get(pk=contract.pk)
 
 
-def record_version(user: User | None, contract: Contract) -> ContractVersion:
+def record_version(user: User | None, contract: Contract) -> ContractVersion | None:
     """The version for the contract's current terms: the latest if they did not change,
-    else a new one valid from today (the first one from the contract's start).
+    else a new one valid from today (the first one, at signing, from the contract's start).
 
-    Call under the contract's row lock.
+    A draft has no versions: its terms are not agreed yet. Call under the row lock.
     """
+    if contract.status != Contract.Status.GETEKEND:
+        return None
     snapshot = terms_snapshot(contract)
     latest = contract.versions.order_by("-number").first()
     if latest is not None and same_terms(latest, snapshot):
@@ -365,6 +367,10 @@ def pay_period(user: User, period: PaymentPeriod) -> PaymentPeriod:
         if locked.paid_at is not None:
             raise ValidationError(
                 f"De periode '{locked.name}' is al betaald; een betaalde periode verandert niet."
+            )
+        if contract.status != Contract.Status.GETEKEND:
+            raise ValidationError(
+                "Het contract is nog een concept: betalen kan pas als het is getekend."
             )
         if locked.ends_on >= dates.today():
             raise ValidationError(
