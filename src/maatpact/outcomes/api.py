@@ -222,6 +222,10 @@ class StatementLineSerializer(serializers.Serializer):
     demand = MoneyField()
     deadweight = MoneyField()
     paid = MoneyField()
+    rule = serializers.CharField(help_text="De tariefregel die het bedrag opleverde")
+    version = serializers.CharField(help_text="Contractversie van de periode")
+    trigger = serializers.CharField(help_text="Stand van de drempel voor dit resultaat")
+    deadweight_rule = serializers.CharField(help_text="Deadweight die gold: 'p van elke q'")
 
 
 class DeadweightSerializer(serializers.Serializer):
@@ -243,6 +247,10 @@ class StatementPeriodSerializer(serializers.Serializer):
         allow_null=True, help_text="Betaald (definitief, verandert niet meer) op"
     )
     version = serializers.CharField(help_text="Contractversie die voor deze periode gold")
+    waiting_trigger = serializers.IntegerField(help_text="Resultaten die op de drempel wachten")
+    waiting_follow_up = serializers.IntegerField(
+        help_text="Resultaten die wachten tot de nameting voorbij is"
+    )
 
 
 class PayerStatementSerializer(serializers.Serializer):
@@ -506,6 +514,8 @@ def _statement_data(st: selectors.Statement) -> dict:
                         "paid": p["paid"],
                         "paid_at": p["paid_at"],
                         "version": p["version"],
+                        "waiting_trigger": p["waiting_trigger"],
+                        "waiting_follow_up": p["waiting_follow_up"],
                         "deadweight": {
                             "outcomes": p["deadweight"]["outcomes"],
                             "withheld": p["deadweight"]["withheld"],

@@ -21,6 +21,9 @@ How a statement is computed (the same order an accountant can follow by hand):
 4. Trigger: an outcome is paid only in a period where its cohort's rate (verified
    outcomes / attached households, at the period's end) beats the comparison rate by at
    least the threshold; until then it waits and is paid in the first period that does.
+   With a follow-up period of m months a household counts (in the rate, and for
+   payment) only once m months after its entry have passed by the period's end, so
+   recently attached households do not dilute the rate; its outcomes wait until then.
 5. Items are settled one by one in date order, each under what is left of the caps, in
    this order: per household, per contract, the investors' return cap; they scale the
    item's payable total down (payers by largest remainder, see ``split_cents``); then
@@ -40,6 +43,8 @@ from datetime import date
 from decimal import ROUND_DOWN, Decimal
 
 import numpy as np
+
+from .rules import add_months
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -147,6 +152,7 @@ class ContractTerms:
     fee_shares: tuple[tuple[int, Decimal], ...] = ()  # (contract year, percent)
     drawdowns: tuple[Drawdown, ...] = ()
     deadweight_on_fees: bool = False
+    follow_up_months: int = 0  # an outcome counts once the household's window has ended
 
 
 @dataclass(frozen=True)
@@ -198,6 +204,7 @@ class PeriodResult:
     receipts: dict[int, Decimal] = field(default_factory=dict)  # investor -> received
     deadweight_rule: tuple[int, int] = (1, 1)  # (paid, of) that applied
     deadweight_fees: bool = False  # the rule applied to attachment fees too
+    waiting_follow_up: int = 0  # verified outcomes whose follow-up window has not ended
 
     @property
     def total(self) -> Decimal:
@@ -471,17 +478,30 @@ def compute_payments(
             results.append(result)
             continue
         result = PeriodResult(period, deadweight_rule=rule, deadweight_fees=fees_too)
+        if terms.follow_up_months:
+            matured = [
+                o for o in outcomes[:o_i] if followed_up(terms, o.attached_on, period.ends_on)
+            ]
+            counted = sum(1 for a in attachments[:a_i] if followed_up(terms, a.on, period.ends_on))
+        else:
+            matured, counted = outcomes[:o_i], a_i
         # Trigger status at the period's end, over everything verified so far.
         verified_by_def: dict[str, int] = defaultdict(int)
-        for o in outcomes[:o_i]:
+        for o in matured:
             verified_by_def[o.definition] += 1
         for definition in sorted(defined):
             result.trigger[definition] = _trigger_met(
-                terms.trigger_percent, comparison.get(definition), verified_by_def[definition], a_i
+                terms.trigger_percent,
+                comparison.get(definition),
+                verified_by_def[definition],
+                counted,
             )
-        pending = [o for o in outcomes[:o_i] if o.id not in ledger.outcomes]
+        pending = [o for o in matured if o.id not in ledger.outcomes]
         payable = [o for o in pending if result.trigger.get(o.definition, True)]
         result.deferred = len(pending) - len(payable)
+        result.waiting_follow_up = sum(
+            1 for o in outcomes[:o_i] if o.id not in ledger.outcomes
+        ) - len(pending)
         items: list[tuple[date, int, int, Attachment | VerifiedOutcome]] = [
             (a.on, 0, a.household_id, a)
             for a in attachments[:a_i]
@@ -568,6 +588,13 @@ def compute_payments(
         results.append(result)
     unassigned = len(attachments) - a_i + len(outcomes) - o_i
     return PaymentResult(results, unassigned)
+
+
+def followed_up(terms: ContractTerms, attached_on: date | None, on: date) -> bool:
+    """Whether a household's follow-up window (from its entry) has ended by ``on``."""
+    if not terms.follow_up_months or attached_on is None:
+        return True
+    return add_months(attached_on, terms.follow_up_months) <= on
 
 
 def _investor_receipts(

@@ -442,6 +442,7 @@ class PaymentPeriod(models.Model):
     deadweight_paid = models.PositiveSmallIntegerField(default=1)
     deadweight_of = models.PositiveSmallIntegerField(default=1)
     deadweight_fees = models.BooleanField(default=False)
+    waiting_follow_up = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = "betaalperiode"

@@ -115,6 +115,7 @@ def contract_terms(contract: Contract) -> engine.ContractTerms:
             for ln in lines
         ),
         deadweight_on_fees=contract.deadweight_on_fees,
+        follow_up_months=contract.follow_up_months,
         cap_per_household=contract.cap_per_household,
         cap_total=contract.cap_total,
         max_return_rate=contract.max_return_rate,
@@ -152,7 +153,9 @@ class PeriodSummary:
     deadweight_outcomes: int = 0
     deadweight_amount: Decimal = Decimal("0.00")
     deadweight_rule: tuple[int, int] = (1, 1)
-    deferred: int = 0
+    deferred: int = 0  # verified outcomes waiting for the trigger
+    deadweight_fees: bool = False
+    waiting_follow_up: int = 0  # verified outcomes waiting for the follow-up window
 
 
 def summarise_payments(result: engine.PaymentResult) -> list[PeriodSummary]:
@@ -200,6 +203,8 @@ def summarise_payments(result: engine.PaymentResult) -> list[PeriodSummary]:
                 deadweight_amount=pr.deadweight_amount,
                 deadweight_rule=pr.deadweight_rule,
                 deferred=pr.deferred,
+                deadweight_fees=pr.deadweight_fees,
+                waiting_follow_up=pr.waiting_follow_up,
             )
         )
     return summaries
@@ -282,6 +287,7 @@ def settled_results(contract: Contract) -> dict[int, engine.PeriodResult]:
             deferred=p.deferred,
             deadweight_rule=(p.deadweight_paid, p.deadweight_of),
             deadweight_fees=p.deadweight_fees,
+            waiting_follow_up=p.waiting_follow_up,
         )
         for p in contract.periods.filter(paid_at__isnull=False)
     }
@@ -384,6 +390,23 @@ def deadweight_reason(paid: int, of: int) -> str:
     )
 
 
+def _explained(by_definition: dict, ps: PeriodSummary, state: dict) -> dict:
+    """Each statement line with what produced it: rule, version, trigger, deadweight."""
+    paid, of = ps.deadweight_rule
+    applies = f"{paid} van elke {of}" if paid < of else "geen"
+    return {
+        code: {
+            **row,
+            "version": state.get("version", ""),
+            "trigger": "drempel gehaald" if "drempel" in row.get("rule", "") else "geen drempel",
+            "deadweight_rule": applies
+            if code != "instroomvergoeding" or ps.deadweight_fees
+            else "geen",
+        }
+        for code, row in by_definition.items()
+    }
+
+
 def _fill_statement(st: Statement, investments: list) -> Statement:
     """The per-payer and per-investor rows of a statement, for its visible organisations."""
     terms, organisations, visible = st.terms, st.organisations, st.visible
@@ -401,7 +424,9 @@ def _fill_statement(st: Statement, investments: list) -> Statement:
                     "running": ps.period.ends_on >= today,
                     "paid_at": state.get("paid_at"),
                     "version": state.get("version", ""),
-                    "lines": part.by_definition if part else {},
+                    "lines": _explained(part.by_definition, ps, state) if part else {},
+                    "waiting_trigger": ps.deferred,
+                    "waiting_follow_up": ps.waiting_follow_up,
                     "demand": part.demand if part else Decimal(0),
                     "paid": part.paid if part else Decimal(0),
                     "deadweight": {
@@ -464,15 +489,24 @@ def projection_input(
     starts = list(hh.values_list("started_on", flat=True))
     payer_cents: dict[str, list[int]] = defaultdict(list)
     comparison: dict[str, float | None] = {}
-    for ln in terms.lines:
-        # Counterfactual savings: half the benchmark duration assumed avoided.
-        assumed = engine.VerifiedOutcome(
-            0, 0, ln.definition, today, (ln.benchmark_months or Decimal(0)) / 2
-        )
-        amount, _ = engine.outcome_demand(ln, assumed)
-        payer_cents[ln.definition].append(int(amount / engine.CENT))
-        if ln.comparison_rate is not None:
-            comparison[ln.definition] = float(ln.comparison_rate)
+    for code in sorted({ln.definition for ln in terms.lines}):
+        # Each payer's line for a household attached today (its attachment year).
+        probe = engine.VerifiedOutcome(0, 0, code, today, attached_on=today)
+        for _, ln in sorted(engine.rate_lines_for(terms, probe).items()):
+            # Counterfactual savings: half the benchmark duration assumed avoided.
+            assumed = engine.VerifiedOutcome(
+                0,
+                0,
+                code,
+                today,
+                (ln.benchmark_months or Decimal(0)) / 2,
+                (ln.benchmark_days or 0) // 2,
+                today,
+            )
+            amount, _ = engine.outcome_demand(ln, assumed)
+            payer_cents[code].append(int(amount / engine.CENT))
+            if ln.comparison_rate is not None:
+                comparison[code] = float(ln.comparison_rate)
     fee_by_year: dict[int, int] = {}
 
     def fee_cents(on: date) -> int:

@@ -417,6 +417,7 @@ def pay_period(user: User, period: PaymentPeriod) -> PaymentPeriod:
         locked.deferred = result.deferred
         locked.deadweight_paid, locked.deadweight_of = result.deadweight_rule
         locked.deadweight_fees = result.deadweight_fees
+        locked.waiting_follow_up = result.waiting_follow_up
         locked.save(
             update_fields=[
                 "paid_at",
@@ -426,6 +427,7 @@ def pay_period(user: User, period: PaymentPeriod) -> PaymentPeriod:
                 "deadweight_paid",
                 "deadweight_of",
                 "deadweight_fees",
+                "waiting_follow_up",
             ]
         )
         record(user, Action.UPDATE, locked, detail=f"betaald ({result.total} euro)")
