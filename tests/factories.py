@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from datetime import date
+from datetime import date, timedelta
 
 from maatpact.accounts.models import Role, User
 from maatpact.households import services
@@ -41,6 +41,13 @@ def user(role: str = Role.REGISSEUR, municipality_name: str | None = "Tilburg", 
         last_name=role.capitalize(),
         **extra,
     )
+
+
+def api_token(user: User, *, name: str = "test", days: int = 30) -> str:
+    """A token issued by the administrator's service; returns the text (shown once)."""
+    from maatpact.accounts.tokens import issue_token
+
+    return issue_token(user, name=name, lifetime=timedelta(days=days), actor=None)[1]
 
 
 def household(

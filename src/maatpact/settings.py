@@ -56,7 +56,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
+    # API tokens stored as a digest (accounts.ApiToken swaps knox's own model).
+    "knox",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -101,6 +102,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "maatpact.audit.middleware.RequestIdMiddleware",
+    # A 404 for a household outside the caller's scope is audited as an attempt.
+    "maatpact.audit.middleware.AccessAttemptMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -120,6 +123,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "maatpact.common.context_processors.navigation",
             ],
+            # euro and datum on every page without {% load %} (one voice for amounts, dates)
+            "builtins": ["maatpact.common.templatetags.maatpact"],
         },
     },
 ]
@@ -215,13 +220,37 @@ MAATPACT_AUDIT = {
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "30")))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Two locks (maatpact.accounts.lockout): username + address at AXES_FAILURE_LIMIT, the
+# username alone at MAATPACT_USERNAME_FAILURE_LIMIT. The pair must stay listed first.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username"]
+AXES_HANDLER = "maatpact.accounts.lockout.LockoutHandler"
+MAATPACT_USERNAME_FAILURE_LIMIT = int(os.environ.get("MAATPACT_USERNAME_FAILURE_LIMIT", "20"))
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "security/locked.html"
 AXES_VERBOSE = False
-# Number of reverse proxies in front of the app whose X-Forwarded-For entries we trust.
-MAATPACT_TRUSTED_PROXIES = int(os.environ.get("MAATPACT_TRUSTED_PROXIES", "0"))
-AXES_CLIENT_IP_CALLABLE = "maatpact.security.middleware.client_ip"
+
+
+def trusted_proxies_from_env(default: str = "") -> list[str]:
+    """The reverse proxies whose X-Forwarded-For entries we trust: addresses or networks.
+
+    Anything else (e.g. the old proxy *count* ``1``) refuses to start.
+    """
+    import ipaddress
+
+    entries = env_list("MAATPACT_TRUSTED_PROXIES", default)
+    for entry in entries:
+        try:
+            ipaddress.ip_network(entry, strict=False)
+        except ValueError as exc:
+            raise ImproperlyConfigured(
+                f"MAATPACT_TRUSTED_PROXIES: {entry!r} is geen adres of netwerk van een proxy "
+                "(bijvoorbeeld 10.0.0.5 of 10.0.0.0/24)."
+            ) from exc
+    return entries
+
+
+MAATPACT_TRUSTED_PROXIES = trusted_proxies_from_env()
+AXES_CLIENT_IP_CALLABLE = "maatpact.accounts.lockout.client_ip"
 
 # Strict Content-Security-Policy (django-csp 4 format): only our own files, no inline
 # script or style anywhere. The API documentation pages relax it per view
@@ -256,10 +285,24 @@ if os.environ.get("REDIS_URL"):
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "maatpact@hartvanbrabant.example")
 
+# API tokens (docs/security.md, "API tokens"): only a digest is stored, every token
+# expires. A user fetching one for itself (/api/v1/token/) gets API_TOKEN_HOURS; an
+# administrator issues tokens for system accounts for at most API_TOKEN_MAX_DAYS.
+KNOX_TOKEN_MODEL = "accounts.ApiToken"
+MAATPACT_API_TOKEN_HOURS = int(os.environ.get("MAATPACT_API_TOKEN_HOURS", "10"))
+MAATPACT_API_TOKEN_DAYS = int(os.environ.get("MAATPACT_API_TOKEN_DAYS", "90"))
+MAATPACT_API_TOKEN_MAX_DAYS = int(os.environ.get("MAATPACT_API_TOKEN_MAX_DAYS", "365"))
+REST_KNOX = {
+    "TOKEN_MODEL": KNOX_TOKEN_MODEL,
+    "TOKEN_TTL": timedelta(hours=MAATPACT_API_TOKEN_HOURS),
+    "AUTH_HEADER_PREFIX": "Token",  # the header clients already send
+    "AUTO_REFRESH": False,  # a token's lifetime is fixed at issue
+}
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "maatpact.accounts.tokens.ApiTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",

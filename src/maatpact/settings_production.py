@@ -6,10 +6,8 @@ proxy that sets ``X-Forwarded-Proto``. Requires ``SECRET_KEY`` (50+ random chara
 (tests/security/test_settings.py runs that check).
 """
 
-import os
-
 from maatpact.settings import *  # noqa: F403
-from maatpact.settings import DEMO_MODE, env_bool
+from maatpact.settings import DEMO_MODE, env_bool, trusted_proxies_from_env
 
 if DEMO_MODE:
     from django.core.exceptions import ImproperlyConfigured
@@ -39,5 +37,6 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
-# Behind the proxy: the client address for lockouts comes from the proxy's header.
-MAATPACT_TRUSTED_PROXIES = int(os.environ.get("MAATPACT_TRUSTED_PROXIES", "1"))
+# Behind the proxy: the client address for lockouts comes from the proxy's header, but
+# only when the request comes from the proxy itself (default: one on this host).
+MAATPACT_TRUSTED_PROXIES = trusted_proxies_from_env("127.0.0.1,::1")

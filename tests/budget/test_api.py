@@ -75,7 +75,9 @@ def test_team_lead_approving_own_request_is_403(funded, coordinator, team_lead, 
     assert Spend.objects.get().status == "aangevraagd" and LedgerEntry.objects.count() == before
 
 
-@pytest.mark.parametrize("amount", ["0", "-1.00", "1.005", "twee", "10000.01"])
+@pytest.mark.parametrize(
+    "amount", ["0", "-1.00", "1.005", "twee", "10000.01", "1e3", "1E+3", "NaN", "Infinity", "1_000"]
+)
 def test_bad_amount_is_400_with_field_error(funded, coordinator, household, amount):
     goal = goal_for(household)
     before = LedgerEntry.objects.count()
@@ -205,3 +207,14 @@ def test_unknown_law_financier_or_foreign_provision_is_400(funded, coordinator, 
         )
         assert response.status_code == 400 and field in response.data
     assert Spend.objects.count() == 0 and LedgerEntry.objects.count() == 1
+
+
+@pytest.mark.parametrize("annual_cost", ["1e3", "NaN", "Infinity", "2_400"])
+def test_scenario_cost_in_scientific_notation_is_400(funded, coordinator, household, annual_cost):
+    """Issue 19: "1e3" is not a thousand euros, also not in a scenario line."""
+    goal = goal_for(household)
+    body = _body(household, goal)
+    body["lines"][0]["annual_cost"] = annual_cost
+    response = _api(coordinator).post("/api/v1/budget/spends/", body, format="json")
+    assert response.status_code == 400 and "lines" in response.data
+    assert Spend.objects.count() == 0

@@ -45,7 +45,7 @@ def _form_data(goal, key="form-key-1", amount="3000,00", **extra):
         "regel-MAX_NUM_FORMS": "60",
         "regel-0-kind": "dreigend",
         "regel-0-description": "Tijdelijke opvang",
-        "regel-0-annual_cost": "18000.00",
+        "regel-0-annual_cost": "18.000,00",
         "regel-0-avoided": "on",
     }
     data.update(extra)
@@ -65,7 +65,7 @@ def test_spend_form_is_prefilled_from_provisions(client, funded, coordinator, ho
     )
     login(client, coordinator)
     html = client.get(reverse("budget:new_spend", args=[household.number])).content.decode()
-    assert "Ambulante ggz" in html and 'value="4200.00"' in html
+    assert "Ambulante ggz" in html and 'value="4.200,00"' in html
 
 
 def test_coordinator_spends_team_lead_approves_overview_adds_up(
@@ -218,3 +218,29 @@ def test_overview_query_count_constant(client, request, user_fixture, coordinato
     fund_for("Tilburg", "2000.00")
     assert Spend.objects.filter(allocation=funded).count() == 4
     assert _count(client, reverse("budget:overview")) == few
+
+
+@pytest.mark.parametrize("typed", ["1e3", "NaN", "Infinity", "3,200.00", "3.20"])
+def test_spend_form_refuses_odd_amounts_in_dutch(client, funded, coordinator, household, typed):
+    """Issue 19: "1e3" was accepted as EUR 1,000; issue 15: ambiguous amounts are refused."""
+    goal = goal_for(household)
+    login(client, coordinator)
+    response = client.post(
+        reverse("budget:new_spend", args=[household.number]), _form_data(goal, amount=typed)
+    )
+    assert response.status_code == 200
+    assert "Vul een bedrag in euro in" in response.content.decode()
+    assert Spend.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("typed", "euros"), [("3.200,00", "3200.00"), ("€ 1.250", "1250.00"), ("450,5", "450.50")]
+)
+def test_spend_form_reads_dutch_amounts(client, funded, coordinator, household, typed, euros):
+    goal = goal_for(household)
+    login(client, coordinator)
+    response = client.post(
+        reverse("budget:new_spend", args=[household.number]), _form_data(goal, amount=typed)
+    )
+    assert response.status_code == 302
+    assert Spend.objects.get().amount == Decimal(euros)

@@ -96,6 +96,13 @@ def intake(j: Journey, *, street: str = "Heuvelring", last_name: str = "Voorbeel
     j.page.get_by_label("Huisnummer").fill("12")
     j.page.get_by_label("Postcode").fill("5038 CD")
     j.page.get_by_label("Woonplaats").fill("Tilburg")
+    # A side action keeps what was typed (issue 15): one more member row, address intact.
+    j.page.get_by_label("Aantal gezinsleden").select_option("3")
+    j.page.get_by_role("button", name="Pas aantal aan").click()
+    expect(j.page.get_by_role("group", name="Gezinslid 3")).to_be_visible()
+    expect(j.page.get_by_label("Straat")).to_have_value(street)
+    expect(j.page.get_by_label("Postcode")).to_have_value("5038 CD")
+    expect(j.page.locator(".field-error")).to_have_count(0)
     first = j.page.get_by_role("group", name="Gezinslid 1")
     first.get_by_label("Voornaam").fill("Fictief")
     first.get_by_label("Achternaam").fill(last_name)
@@ -149,6 +156,56 @@ def case_pages(j: Journey) -> None:
         assert response is not None and response.status == 200, (label, response)
         expect(j.page.get_by_role("heading", level=1)).not_to_be_empty()
         j.checkpoint(label)
+
+
+def plan_edit_round_trip(j: Journey) -> None:
+    """Issue 15: the agreed date survives saving the plan unchanged in a real browser."""
+    url = f"/huishoudens/{j.household_number}/plan/bewerken/"
+    j.page.goto(url)
+    j.page.get_by_label("Waar wil je over een jaar staan?").fill("Rust in huis (fictief)")
+    j.page.get_by_label("Afgesproken met het huishouden op").fill("2025-03-01")
+    j.page.get_by_role("button", name="Opslaan").click()
+    expect(j.page.get_by_role("status")).to_contain_text("Het plan is bijgewerkt")
+    j.page.goto(url)
+    expect(j.page.get_by_label("Afgesproken met het huishouden op")).to_have_value("2025-03-01")
+    j.page.get_by_role("button", name="Opslaan").click()  # unchanged
+    expect(j.page.get_by_role("status")).to_contain_text("Het plan is bijgewerkt")
+    j.page.goto(url)
+    expect(j.page.get_by_label("Afgesproken met het huishouden op")).to_have_value("2025-03-01")
+    j.checkpoint("plan-rondgang")
+
+
+def escalate_with_reason_and_confirmation(j: Journey, reason: str) -> None:
+    """Raise an obstacle, then escalate it: the reason is asked, then a confirmation."""
+    j.page.goto(f"/huishoudens/{j.household_number}/")
+    j.page.get_by_role("link", name="Knelpunt melden").click()
+    j.page.get_by_label("Wat blokkeert de oplossing?").fill("Wachtlijst schuldhulp (fictief)")
+    j.page.get_by_label("Schade (euro)").fill("1.250,50")
+    j.page.get_by_role("button", name="Knelpunt melden").click()
+    expect(j.page.get_by_role("status")).to_contain_text("is gemeld")
+    expect(j.page.get_by_role("main")).to_contain_text("1.250,50")
+    j.page.get_by_label("Reden van de escalatie").fill(reason)
+    j.page.get_by_role("button", name="Escaleren").click()
+    expect(j.page.get_by_role("heading", level=1)).to_contain_text("Escaleren naar")
+    expect(j.page.get_by_role("main")).to_contain_text(reason)
+    j.checkpoint("escaleren-bevestigen")
+    j.page.get_by_role("button", name="Ja, escaleren").click()
+    expect(j.page.get_by_role("status")).to_contain_text("geëscaleerd")
+    j.checkpoint("geescaleerd")
+
+
+def close_household_with_confirmation(j: Journey, reason: str) -> None:
+    """Closing asks first: the confirmation page names the reason; only "Ja" closes."""
+    j.page.goto(f"/huishoudens/{j.household_number}/")
+    j.page.get_by_label("Nieuwe status").select_option(label="Afgesloten")
+    j.page.get_by_label("Reden", exact=True).fill(reason)
+    j.page.get_by_role("button", name="Status wijzigen").click()
+    expect(j.page.get_by_role("heading", level=1)).to_contain_text("afsluiten?")
+    expect(j.page.get_by_role("main")).to_contain_text(reason)
+    j.checkpoint("afsluiten-bevestigen")
+    j.page.get_by_role("button", name="Ja, afsluiten").click()
+    expect(j.page.get_by_role("status")).to_contain_text("De status is gewijzigd")
+    expect(j.page.locator("dl .badge")).to_have_text("Afgesloten")
 
 
 def subject_access(j: Journey) -> None:

@@ -68,8 +68,11 @@ def test_coordinator_journey(page, staff):
         lambda: steps.change_status(j, "Geselecteerd", cohort="Cohort 1 (e2e)"),
         lambda: steps.change_status(j, "Actief"),
         lambda: steps.case_pages(j),
+        lambda: steps.plan_edit_round_trip(j),
         lambda: steps.subject_access(j),
         lambda: steps.two_factor_setup_page(j),
+        lambda: steps.escalate_with_reason_and_confirmation(j, "Geen antwoord in drie weken"),
+        lambda: steps.close_household_with_confirmation(j, "Traject afgerond (fictief)"),
         lambda: steps.log_out(j),
     ]
     for step in journey:

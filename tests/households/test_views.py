@@ -3,6 +3,7 @@ from django.urls import reverse
 from maatpact.households.models import Household, Member
 from tests import factories
 from tests.conftest import login
+from tests.html_forms import page_forms
 
 
 def _intake_data(municipality_id, **overrides):
@@ -149,3 +150,45 @@ def test_team_lead_worklist_is_the_paginated_overview(client, team_lead):
     response = client.get(reverse("households:worklist"))
     assert response.status_code == 302 and response["Location"] == reverse("households:overview")
     assert "Te doen" in client.get(reverse("households:overview")).content.decode()
+
+
+def test_changing_the_number_of_members_keeps_what_was_typed(client, coordinator):
+    """Issue 15: "Pas aantal aan" was a separate GET form and wiped the address and the
+    members already typed. It is now a button of the intake form: the form comes back
+    with the new number of rows, every typed value in place, no error and no write."""
+    login(client, coordinator)
+    url = reverse("households:intake")
+    (form,) = [f for f in page_forms(client.get(url).content.decode()) if "street" in f.types]
+    assert form.button("Pas aantal aan"), "the row count belongs to the form with the rows"
+    typed = {
+        "street": "Heuvelring",
+        "house_number": "12",
+        "lid-0-first_name": "Fictief",
+        "lid-0-date_of_birth": "1984-02-03",
+        "lid-1-first_name": "Kind",
+        "leden": "3",
+    }
+    page = client.post(form.action or url, form.data(press="Pas aantal aan", **typed))
+    assert page.status_code == 200 and Household.objects.count() == 0
+    html = page.content.decode()
+    (again,) = [f for f in page_forms(html) if "street" in f.types]
+    values = again.data()
+    for name, value in typed.items():
+        if name != "leden":
+            assert values[name] == [value], name
+    assert "lid-2-first_name" in again.types  # a third member row
+    assert values["lid-TOTAL_FORMS"] == ["3"]
+    assert "field-error" not in html
+    complete = {
+        "postcode": "5038 CD",
+        "city": "Tilburg",
+        "lid-0-last_name": "Voorbeeld",
+        "lid-0-role": "aanvrager",
+        "lid-1-last_name": "Voorbeeld",
+        "lid-1-date_of_birth": "2016-05-06",
+        "lid-1-role": "kind",
+    }
+    saved = client.post(form.action or url, again.data(press="Aanmelden", **complete))
+    assert saved.status_code == 302
+    household = Household.objects.get()
+    assert household.street == "Heuvelring" and household.members.count() == 2

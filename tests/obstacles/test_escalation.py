@@ -137,7 +137,9 @@ def test_escalation_beyond_top_via_page_shows_message(client, household, coordin
     obstacle = put_on_level(raise_obstacle(coordinator, household), "landelijk")
     login(client, regional)
     response = client.post(
-        reverse("obstacles:escalate", args=[obstacle.pk]), {"reference": "X"}, follow=True
+        reverse("obstacles:escalate", args=[obstacle.pk]),
+        {"note": "Nog steeds geen oplossing", "reference": "X"},
+        follow=True,
     )
     assert "hoogste niveau" in response.content.decode()
     assert obstacle.steps.count() == 5
@@ -157,7 +159,7 @@ def test_breakthrough_before_the_obstacle_is_refused(client, household, coordina
     login(client, coordinator)
     response = client.post(
         reverse("obstacles:breakthrough", args=[obstacle.pk]),
-        {"what": "Opgelost", "broken_by": "Wethouder", "on": "2026-11-01", "cost": "10.00"},
+        {"what": "Opgelost", "broken_by": "Wethouder", "on": "2026-11-01", "cost": "10,00"},
     )
     assert response.status_code == 200
     assert "vóór de melding" in response.content.decode()

@@ -168,7 +168,7 @@ def test_raise_through_the_page(client, coordinator, household):
             "description": "Zorgverzekeraar weigert vergoeding",
             "rule_text": "Polisvoorwaarden art. 12",
             "delay_days": "30",
-            "harm_euros": "450.00",
+            "harm_euros": "450,00",
         },
     )
     assert response.status_code == 302

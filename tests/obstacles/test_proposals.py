@@ -13,6 +13,7 @@ from maatpact.obstacles import services
 from maatpact.obstacles.models import StructuralProposal
 from tests import factories
 from tests.conftest import login
+from tests.html_forms import page_forms
 from tests.obstacles.helpers import at, raise_obstacle
 
 TITLE = "Maatwerkartikel in de Verordening Jeugdhulp Tilburg"
@@ -141,3 +142,35 @@ def _pdf_text(pdf: bytes) -> bytes:
         except zlib.error:
             continue
     return b"\n".join(parts)
+
+
+def test_searching_for_obstacles_keeps_what_was_typed(client, regional, coordinator, household):
+    """Issue 15: on "Nieuw voorstel" the obstacle search wiped the title and text already
+    typed. The search is a button of the proposal form: it re-renders the form with every
+    typed value and ticked obstacle, saves nothing, and shows no error yet."""
+    jeugd = raise_obstacle(coordinator, household, rule="Jeugdwet art. 2.3")
+    raise_obstacle(coordinator, household, rule="Participatiewet art. 18")
+    login(client, regional)
+    url = reverse("obstacles:proposal_new")
+    (form,) = [f for f in page_forms(client.get(url).content.decode()) if "title" in f.types]
+    assert form.button("Zoeken"), "the search belongs to the form that holds the typed text"
+    typed = {"title": TITLE, "proposal": "Artikel 8a: afwijken mag", "q": "Jeugdwet"}
+    data = form.data(press="Zoeken", **typed)
+    data["obstacles"] = [str(jeugd.pk)]
+    if form.method == "post":
+        page = client.post(form.action or url, data)
+    else:  # a GET search form sends only its own fields
+        page = client.get(form.action or url, data)
+    assert page.status_code == 200
+    assert not StructuralProposal.objects.exists()
+    html = page.content.decode()
+    (again,) = [f for f in page_forms(html) if "title" in f.types]
+    values = again.data()
+    assert values["title"] == [TITLE]
+    assert values["proposal"] == ["Artikel 8a: afwijken mag"]
+    assert values.get("obstacles") == [str(jeugd.pk)]  # the ticked obstacle stays ticked
+    assert "Participatiewet art. 18" not in html  # the search did filter
+    assert "field-error" not in html  # nothing was validated yet
+    saved = client.post(form.action or url, again.data(press="opslaan", rationale="Vaak"))
+    assert saved.status_code == 302
+    assert StructuralProposal.objects.get().title == TITLE

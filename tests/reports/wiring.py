@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
+import time_machine
+
 from maatpact.budget import services as budget_services
 from maatpact.budget.models import Spend
 from maatpact.learning.models import ApproachChange, Lesson, Reflection, ReflectionSession, Theme
@@ -43,7 +45,8 @@ def add_wiring(data, coordinator, team_lead, regional) -> Wired:
     """Spends, ladder steps, breakthroughs, proposals, lessons and SIB outcomes."""
     tilburg = data.tilburg
     # --- Budget: six granted spends in Tilburg (one partly reversed), one after the period.
-    fund_for("Tilburg", "10000.00", regional=regional)
+    with time_machine.travel(dt(date(2023, 1, 2)), tick=False):  # booked before PERIOD
+        fund_for("Tilburg", "10000.00", regional=regional)
     spends = []
     for i, h in enumerate(tilburg[:6]):
         goal = goal_for(h)
@@ -55,7 +58,8 @@ def add_wiring(data, coordinator, team_lead, regional) -> Wired:
         Spend.objects.filter(pk=spend.pk).update(decided_at=dt(date(2024, 1, 10) + timedelta(i)))
         spend.refresh_from_db()
         spends.append(spend)
-    budget_services.reverse_spend(team_lead, spends[0], "40.00", "Deels terugbetaald")
+    with time_machine.travel(dt(date(2024, 6, 3)), tick=False):  # booked inside PERIOD
+        budget_services.reverse_spend(team_lead, spends[0], "40.00", "Deels terugbetaald")
     late, _ = budget_services.request_spend(
         coordinator, tilburg[0], request(goal_for(tilburg[0]), amount="500.00", category="werk")
     )

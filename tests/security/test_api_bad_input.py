@@ -7,8 +7,9 @@ import json
 
 import pytest
 from drf_spectacular.generators import SchemaGenerator
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
+
+from tests import factories
 
 from .catalogue import row_counts
 from .test_bad_input import INVALID, SQL
@@ -61,7 +62,7 @@ def _url(path: str, number: str) -> str:
 
 def _client(user) -> APIClient:
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {factories.api_token(user)}")
     return client
 
 

@@ -16,7 +16,6 @@ from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
-from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -92,7 +91,7 @@ def test_api_fuzzing_finds_no_server_error_and_no_schema_violation(
     user = {Role.REGISSEUR: coordinator, Role.TEAMLEIDER: team_lead}.get(role) or factories.user(
         role, None, is_staff=role == Role.BEHEERDER
     )
-    token = Token.objects.create(user=user).key
+    token = factories.api_token(user)
     raw = SchemaGenerator().get_schema(request=None, public=True)
     schema = schemathesis.openapi.from_dict(raw)
     schema.app = WSGIHandler()

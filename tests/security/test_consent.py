@@ -4,10 +4,10 @@ from datetime import timedelta
 
 from django.urls import reverse
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
 from maatpact.households import services
 from maatpact.households.models import ProcessingBasis
+from tests import factories
 from tests.conftest import login
 
 
@@ -31,8 +31,7 @@ def test_financier_loses_access_immediately_after_withdrawal(
     basis = _consent(coordinator, household, financier.organisation)
     detail = reverse("households:detail", args=[household.number])
     api = f"/api/v1/households/{household.number}/"
-    token = Token.objects.create(user=financier)
-    auth = {"HTTP_AUTHORIZATION": f"Token {token.key}"}
+    auth = {"HTTP_AUTHORIZATION": f"Token {factories.api_token(financier)}"}
 
     login(client, financier)
     assert client.get(detail).status_code == 200
@@ -44,9 +43,10 @@ def test_financier_loses_access_immediately_after_withdrawal(
     # The coordinator withdraws consent through the page.
     coordinator_client = client_class()
     login(coordinator_client, coordinator)
-    response = coordinator_client.post(
-        reverse("households:withdraw_basis", args=[household.number, basis.pk])
-    )
+    url = reverse("households:withdraw_basis", args=[household.number, basis.pk])
+    asked = coordinator_client.post(url)  # first the confirmation page, nothing withdrawn
+    assert asked.status_code == 200 and api_client.get(api, **auth).status_code == 200
+    response = coordinator_client.post(url, {"bevestigd": "ja"})
     assert response.status_code == 302
 
     # Same session, same token, next request: gone.

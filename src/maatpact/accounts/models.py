@@ -1,10 +1,14 @@
-"""Users carry one role and the municipality or organisation the role applies to."""
+"""Users carry one role and the municipality or organisation the role applies to; API
+tokens are stored as a digest only (``ApiToken``)."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.utils import timezone
+from knox.models import AbstractAuthToken
 
 
 class Role(models.TextChoices):
@@ -71,3 +75,45 @@ class User(AbstractUser):
     @property
     def is_team_lead(self) -> bool:
         return self.role == Role.TEAMLEIDER
+
+
+class ApiToken(AbstractAuthToken):
+    """An API token of one user, with a name and an expiry; the token itself is not stored.
+
+    django-rest-knox makes a 64-character random token, stores its SHA-512 ``digest`` and
+    its first 15 characters (``token_key``, to find the row), and checks a presented token
+    in constant time. The token is shown once, at issue (``accounts.tokens``); neither the
+    admin nor the API ever shows ``digest`` or ``token_key``. A revoked token is deleted.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    digest = models.CharField(max_length=128, unique=True)  # knox's primary key, not ours
+    name = models.CharField("naam of doel", max_length=100)
+    # Set by the issuing service, so that expiry - created is the lifetime to the second.
+    created = models.DateTimeField("uitgegeven op", default=timezone.now)
+    expiry = models.DateTimeField("verloopt op")
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="uitgegeven door",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "API-token"
+        verbose_name_plural = "API-tokens"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expiry__gt=F("created")), name="apitoken_expires_after_creation"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.user})"
+
+    @property
+    def self_issued(self) -> bool:
+        """Fetched by the user for itself (``/api/v1/token/``), not issued by an administrator."""
+        return self.issued_by_id == self.user_id

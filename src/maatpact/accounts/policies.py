@@ -17,9 +17,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
-from django.http import Http404
 
 from maatpact.accounts.models import Role
+from maatpact.audit import probes
+from maatpact.audit.probes import HouseholdNotFound
 from maatpact.common import dates
 
 if TYPE_CHECKING:
@@ -136,7 +137,7 @@ def get_visible_household(user: User, number: str) -> tuple[Household, bool]:
         qs = qs.annotate(full_access=ExpressionWrapper(q, output_field=BooleanField()))
     household = qs.first()
     if household is None:
-        raise Http404("Huishouden niet gevonden.")
+        raise HouseholdNotFound(number, probes.VISIBLE)
     full = bool(household.full_access) if partial else q is not None
     return household, full
 
@@ -147,7 +148,7 @@ def get_full_household(user: User, number: str) -> Household:
         full_access_households(user).select_related("municipality").filter(number=number).first()
     )
     if household is None:
-        raise Http404("Huishouden niet gevonden.")
+        raise HouseholdNotFound(number, probes.FULL)
     return household
 
 
@@ -224,7 +225,7 @@ def get_case_household(user: User, number: str) -> Household:
     """For pages that change case content: the household, else 404."""
     household = get_full_household(user, number)
     if user.role not in (Role.REGISSEUR, Role.TEAMLEIDER):
-        raise Http404("Huishouden niet gevonden.")
+        raise HouseholdNotFound(number, probes.CASE)
     return household
 
 

@@ -1,4 +1,5 @@
-"""Service errors become machine-readable 400s with field errors."""
+"""Service errors become machine-readable 400s with field errors; refused households
+are audited as access attempts (``audit.probes``) before their 404 goes out."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from maatpact.audit.probes import record_refused
 
 
 def to_drf_validation_error(exc: DjangoValidationError) -> exceptions.ValidationError:
@@ -23,6 +26,7 @@ def to_drf_validation_error(exc: DjangoValidationError) -> exceptions.Validation
 
 
 def exception_handler(exc, context):
+    record_refused(context.get("request"), exc, context.get("view"))
     if isinstance(exc, DjangoValidationError):
         exc = to_drf_validation_error(exc)
     elif isinstance(exc, DjangoPermissionDenied):

@@ -6,6 +6,8 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.openapi import AutoSchema
 from rest_framework import serializers
 
+from maatpact.common.money import is_machine_notation
+
 from .exceptions import to_drf_validation_error
 
 
@@ -18,12 +20,20 @@ def run_service(func, *args, **kwargs):
 
 
 class MoneyField(serializers.DecimalField):
-    """Euros with exactly two decimals, as a string in JSON (never a float)."""
+    """Euros with exactly two decimals, as a string in JSON (never a float).
+
+    Machine notation only ("3200.50"): text that ``Decimal()`` reads but nobody means
+    as money ("1e3", "NaN", "Infinity", "1_000") is refused, as in ``common.money``."""
 
     def __init__(self, **kwargs):
         kwargs.setdefault("max_digits", 14)
         kwargs.setdefault("decimal_places", 2)
         super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and (not is_machine_notation(data) or "," in data):
+            self.fail("invalid")
+        return super().to_internal_value(data)
 
 
 class CaseHouseholdField(serializers.SlugRelatedField):

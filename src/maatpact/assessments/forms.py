@@ -4,6 +4,8 @@ from datetime import date
 
 from django import forms
 
+from maatpact.common.forms import DateField
+
 from .loader import LEVEL_NAMES
 from .models import Domain
 
@@ -12,14 +14,10 @@ SCORE_CHOICES = [("", "Niet gescoord")] + [
 ]
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-
 class AssessmentForm(forms.Form):
     """One field pair per domain (score, note), pre-filled with the previous scores."""
 
-    assessed_on = forms.DateField(label="Datum van de meting", widget=DateInput)
+    assessed_on = DateField(label="Datum van de meting")
     own_rating = forms.IntegerField(
         label="Eigen cijfer van het huishouden (1 tot en met 10)",
         required=False,

@@ -30,7 +30,7 @@ class AuditEvent(models.Model):
         DELETE = "delete", "Verwijderd"
         EXPORT = "export", "Geëxporteerd"
         ANONYMISE = "anonymise", "Geanonimiseerd"
-        # API tokens (security.ApiToken): issued, used, revoked, or an attempt refused.
+        # API tokens: issued, used, revoked; refused: an access attempt (audit.probes) or token.
         ISSUE = "issue", "Uitgegeven"
         USE = "use", "Gebruikt"
         REVOKE = "revoke", "Ingetrokken"

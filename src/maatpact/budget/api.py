@@ -10,16 +10,18 @@ from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from maatpact.accounts import policies
 from maatpact.api.mixins import MoneyField, run_service
 from maatpact.audit.services import Action, record, record_many
-from maatpact.regions.models import Municipality
+from maatpact.provisions.models import Law
+from maatpact.regions.models import Municipality, Region
 
-from . import selectors, services
+from . import selectors, services, sources
 from .allocation import compute_allocation
-from .models import Allocation, Fund, ScenarioLine, Spend, Transfer
+from .models import Allocation, Fund, FundContribution, ScenarioLine, Spend, Transfer
 
 
 class ScenarioLineSerializer(serializers.Serializer):
@@ -280,13 +282,76 @@ class AllocateSerializer(serializers.Serializer):
     preview = serializers.BooleanField(default=False)
 
 
-class FundSerializer(serializers.ModelSerializer):
+class ContributionSerializer(serializers.ModelSerializer):
+    municipality = serializers.SlugRelatedField(slug_field="cbs_code", read_only=True)
+    source = serializers.SlugRelatedField(slug_field="code", read_only=True)
     amount = MoneyField(read_only=True)
 
     class Meta:
-        model = Fund
-        fields = ["id", "name", "region", "amount", "formula", "allocated_at"]
+        model = FundContribution
+        fields = ["municipality", "source", "budget_line", "amount", "contributed_on", "is_top_up"]
         read_only_fields = fields
+
+
+class FundSerializer(serializers.ModelSerializer):
+    amount = MoneyField(read_only=True)
+    contributions = ContributionSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Fund
+        fields = [
+            "id",
+            "name",
+            "region",
+            "amount",
+            "formula",
+            "allocated_at",
+            "status",
+            "proposed_by",
+            "confirmed_by",
+            "contributions",
+        ]
+        read_only_fields = fields
+
+
+class ContributionInSerializer(serializers.Serializer):
+    municipality = serializers.SlugRelatedField(
+        slug_field="cbs_code",
+        queryset=Municipality.objects.all(),
+        error_messages={"does_not_exist": "Onbekende gemeente (CBS-code)."},
+    )
+    source = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=Law.objects.all(),
+        error_messages={"does_not_exist": "Onbekend bronbudget (wet-code)."},
+    )
+    budget_line = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    amount = serializers.CharField(max_length=20, help_text='Euro\'s, bijv. "125000.00".')
+
+
+class FundInSerializer(serializers.Serializer):
+    region = serializers.SlugRelatedField(slug_field="code", queryset=Region.objects.all())
+    name = serializers.CharField(max_length=120)
+    amount = serializers.CharField(
+        max_length=20, required=False, help_text="Ter controle: de som van de bijdragen."
+    )
+    contributions = ContributionInSerializer(many=True)
+
+
+class TopUpSerializer(serializers.Serializer):
+    contributions = ContributionInSerializer(many=True)
+
+
+def _contribution_data(rows) -> list:
+    return [
+        sources.ContributionData(
+            municipality=r["municipality"],
+            source=r["source"],
+            amount=r["amount"],
+            budget_line=r.get("budget_line", ""),
+        )
+        for r in rows
+    ]
 
 
 class AllocationPreviewSerializer(serializers.Serializer):
@@ -295,12 +360,61 @@ class AllocationPreviewSerializer(serializers.Serializer):
 
 
 class FundViewSet(viewsets.ReadOnlyModelViewSet):
+    """Funds with their sources; proposed by one member of the programme team, confirmed
+    by another (four eyes), topped up with new contributions."""
+
     serializer_class = FundSerializer
 
     def get_queryset(self):
         if policies.budget_overview_scope(self.request.user) is None:
             return Fund.objects.none()
-        return Fund.objects.all()
+        return Fund.objects.prefetch_related("contributions__municipality", "contributions__source")
+
+    def _require_manager(self) -> None:
+        if not policies.can_manage_budget(self.request.user):
+            raise PermissionDenied("Alleen het programmateam beheert het fonds.")
+
+    @extend_schema(request=FundInSerializer, responses={201: FundSerializer})
+    def create(self, request, *args, **kwargs):
+        self._require_manager()
+        body = FundInSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        fund = run_service(
+            sources.propose_fund,
+            request.user,
+            region=data["region"],
+            name=data["name"],
+            amount=data.get("amount"),
+            contributions=_contribution_data(data["contributions"]),
+        )
+        return Response(
+            FundSerializer(self.get_queryset().get(pk=fund.pk)).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+    @extend_schema(request=None, responses={200: FundSerializer})
+    @action(detail=True, methods=["post"])
+    def confirm(self, request, pk=None):
+        fund = self.get_object()
+        self._require_manager()
+        run_service(sources.confirm_fund, request.user, fund)
+        return Response(FundSerializer(self.get_queryset().get(pk=fund.pk)).data)
+
+    @extend_schema(request=TopUpSerializer, responses={200: FundSerializer})
+    @action(detail=True, methods=["post"], url_path="top-up")
+    def top_up(self, request, pk=None):
+        fund = self.get_object()
+        self._require_manager()
+        body = TopUpSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        run_service(
+            sources.top_up,
+            request.user,
+            fund,
+            _contribution_data(body.validated_data["contributions"]),
+        )
+        return Response(FundSerializer(self.get_queryset().get(pk=fund.pk)).data)
 
     @extend_schema(
         request=AllocateSerializer,

@@ -7,6 +7,7 @@ from django.urls import reverse
 from maatpact.accounts import policies
 from maatpact.common import dates
 from maatpact.common.dates import add_working_days
+from maatpact.common.money import euro
 from maatpact.common.registry import (
     HouseholdPanel,
     NavItem,
@@ -42,7 +43,7 @@ def _approvals(user):
         items.append(
             WorklistItem(
                 kind="goedkeuring",
-                label=f"Uitgave van {spend.amount} euro goedkeuren of afwijzen",
+                label=f"Uitgave van {euro(spend.amount)} goedkeuren of afwijzen",
                 url=reverse("budget:spend", args=[spend.pk]),
                 household_number=spend.household.number,
                 due=due,
@@ -64,3 +65,4 @@ register_nav(
     )
 )
 register_nav(NavItem("Budget verdelen", "budget:allocate", 45, frozenset({"programmateam"})))
+register_nav(NavItem("Fonds en bronnen", "budget:funds", 46, frozenset({"programmateam"})))

@@ -8,6 +8,7 @@ from decimal import Decimal
 from django import forms
 from django.forms import formset_factory
 
+from maatpact.common.forms import MoneyField
 from maatpact.regions.models import Organisation
 
 from .models import Allocation, Fund, ScenarioLine, Spend
@@ -15,7 +16,7 @@ from .models import Allocation, Fund, ScenarioLine, Spend
 
 class SpendForm(forms.Form):
     idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
-    amount = forms.CharField(label="Bedrag (euro)", max_length=20, help_text="Bijvoorbeeld 450,00")
+    amount = MoneyField(label="Bedrag (euro)", help_text="Bijvoorbeeld 450,00")
     category = forms.ChoiceField(label="Soort uitgave", choices=Spend.Category.choices)
     purpose = forms.CharField(label="Waarvoor is het geld?", max_length=500)
     goal = forms.ChoiceField(label="Doel in het plan")
@@ -69,11 +70,10 @@ class ScenarioLineForm(forms.Form):
     financier = forms.ModelChoiceField(
         label="Financier", queryset=Organisation.objects.order_by("name"), required=False
     )
-    annual_cost = forms.DecimalField(
+    annual_cost = MoneyField(
         label="Kosten per jaar (euro)",
         min_value=Decimal("0"),
-        decimal_places=2,
-        max_digits=12,
+        max_value=Decimal("9999999999.99"),
         required=False,
     )
     avoided = forms.BooleanField(label="Vervalt bij doorbraak", required=False)
@@ -87,7 +87,7 @@ class DecisionForm(forms.Form):
 
 
 class ReversalForm(forms.Form):
-    amount = forms.CharField(label="Bedrag terugboeken (euro)", max_length=20)
+    amount = MoneyField(label="Bedrag terugboeken (euro)")
     reason = forms.CharField(label="Reden van de terugboeking", max_length=300)
 
 
@@ -98,12 +98,11 @@ class AllocationForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.municipalities = list(municipalities)
         for m in self.municipalities:
-            self.fields[f"m{m.pk}"] = forms.DecimalField(
-                label=f"{m.name} (alleen bij handmatig)",
+            self.fields[f"m{m.pk}"] = MoneyField(
+                label=f"{m.name}, bedrag in euro (alleen bij handmatig)",
                 required=False,
                 min_value=Decimal("0"),
-                decimal_places=2,
-                max_digits=14,
+                max_value=Decimal("999999999999.99"),
             )
 
     def manual(self) -> dict[int, Decimal]:
@@ -115,7 +114,7 @@ class AllocationForm(forms.Form):
 class TransferForm(forms.Form):
     source = forms.ModelChoiceField(label="Van gemeente", queryset=Allocation.objects.none())
     target = forms.ModelChoiceField(label="Naar gemeente", queryset=Allocation.objects.none())
-    amount = forms.CharField(label="Bedrag (euro)", max_length=20)
+    amount = MoneyField(label="Bedrag (euro)")
     reason = forms.CharField(label="Reden", max_length=300)
 
     def __init__(self, *args, fund, **kwargs):

@@ -35,16 +35,101 @@ class Fund(models.Model):
     allocated_at = models.DateTimeField("verdeeld op", null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    class Status(models.TextChoices):
+        CONCEPT = "concept", "Voorgesteld (wacht op tweede handtekening)"
+        ACTIEF = "actief", "Actief"
+
+    # Four eyes: a fund proposed by one member of the programme team is confirmed by
+    # another before it can be allocated.
+    status = models.CharField("status", max_length=8, choices=Status.choices, default="actief")
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="voorgesteld door",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="bevestigd door",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
     class Meta:
         verbose_name = "fonds"
         verbose_name_plural = "fondsen"
         ordering = ["-created_at", "-pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(amount__gt=0), name="fund_amount_positive")
+            models.CheckConstraint(condition=Q(amount__gt=0), name="fund_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(confirmed_by__isnull=True)
+                | Q(proposed_by__isnull=True)
+                | ~Q(confirmed_by=F("proposed_by")),
+                name="fund_four_eyes",
+                violation_error_message="Een tweede persoon bevestigt het fonds.",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+
+class FundContribution(models.Model):
+    """A municipality's contribution to a fund, from one of its regular budgets.
+
+    Append-only: the fund's amount is the sum of its contributions (checked by
+    ``budget-reconcile``); a top-up is a new contribution, never an edit.
+    """
+
+    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="contributions")
+    municipality = models.ForeignKey(
+        "regions.Municipality",
+        verbose_name="gemeente",
+        on_delete=models.PROTECT,
+        related_name="fund_contributions",
+    )
+    source = models.ForeignKey(
+        "provisions.Law",
+        verbose_name="bronbudget (wet)",
+        on_delete=models.PROTECT,
+        related_name="fund_contributions",
+    )
+    budget_line = models.CharField(
+        "begrotingspost", max_length=200, blank=True, help_text="Bijv. Wmo-begeleiding 2027"
+    )
+    amount = models.DecimalField("bedrag", **MONEY)
+    contributed_on = models.DateField("datum")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    is_top_up = models.BooleanField("aanvulling", default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "bijdrage aan het fonds"
+        verbose_name_plural = "bijdragen aan het fonds"
+        ordering = ["fund", "contributed_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="contribution_amount_positive",
+                violation_error_message="Een bijdrage is groter dan nul.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.municipality} → {self.fund}: {self.amount}"
+
+    def save(self, *args, **kwargs):
+        """Insert only (PostgreSQL also refuses an UPDATE with a trigger)."""
+        if not self._state.adding:
+            raise TypeError("Een bijdrage wordt nooit gewijzigd; leg een nieuwe bijdrage vast.")
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)
 
 
 class Allocation(models.Model):

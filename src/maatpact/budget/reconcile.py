@@ -17,7 +17,7 @@ from decimal import Decimal
 from maatpact.common.money import ZERO
 
 from . import ledger
-from .models import Allocation, Fund, LedgerEntry, Spend
+from .models import Allocation, Fund, FundContribution, LedgerEntry, Spend
 
 Kind = LedgerEntry.Kind
 
@@ -40,8 +40,18 @@ def _check_funds(result: ReconcileResult) -> None:
     sums: dict[int, Decimal] = defaultdict(lambda: ZERO)
     for fund_id, allocated in Allocation.objects.values_list("fund", "allocated"):
         sums[fund_id] += allocated
+    contributed: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    for fund_id, amount in FundContribution.objects.values_list("fund", "amount"):
+        contributed[fund_id] += amount
     for fund in Fund.objects.all():
         result.funds += 1
+        # A fund filled by contributions equals their sum (funds from before the
+        # contributions were recorded have none).
+        if fund.pk in contributed and contributed[fund.pk] != fund.amount:
+            result.problems.append(
+                f"fonds {fund.pk} ({fund.name}): fonds {fund.amount} ≠ som bijdragen "
+                f"{contributed[fund.pk]}"
+            )
         total = sums.get(fund.pk, ZERO)
         if fund.allocated_at is None and total == ZERO:
             continue

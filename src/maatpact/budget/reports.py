@@ -1,15 +1,17 @@
 """The budget's contributions to the reporting layer: the ``budget`` report section and
 the ``bestedingen`` export dataset (see ``reports.registry``).
 
-Everything is summed in the database; a section runs the same four queries whatever the
-number of spends. Amounts are net of reversals and count from the date of approval.
+Everything is summed in the database; a section runs the same five queries whatever the
+number of spends. A grant counts on its day of approval, a reversal on the day it was
+booked and an allocation (or a transfer) on the day it was booked in the ledger, so the
+figures of a past period never change afterwards and the periods add up.
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, F, Q, Sum, Value
+from django.db.models import Case, Count, DecimalField, F, Q, Sum, Value, When
 from django.db.models.functions import Coalesce
 
 from maatpact.common import dates, versions
@@ -28,7 +30,7 @@ from maatpact.reports.registry import (
 )
 from maatpact.reports.sections.common import label, value
 
-from .models import Allocation, Spend
+from .models import LedgerEntry, Spend
 
 MONEY = DecimalField(max_digits=14, decimal_places=2)
 # Spends that were (at least partly) granted; a fully reversed one nets to zero.
@@ -36,11 +38,49 @@ GRANTED = [Spend.Status.GOEDGEKEURD, Spend.Status.BETAALD, Spend.Status.TERUGGED
 SELECTOR = "maatpact.budget.reports.compute_budget"
 
 
-def _net_sum(**filters) -> Coalesce:
-    return Coalesce(
-        Sum(F("amount") - F("reversed_amount"), filter=Q(**filters)),
-        Value(ZERO),
+Kind = LedgerEntry.Kind
+# Ledger entries that change what a municipality was allocated, with their sign.
+ALLOCATING = {Kind.TOEWIJZING: 1, Kind.OVERHEVELING_IN: 1, Kind.TOEWIJZING_TERUG: -1,
+              Kind.OVERHEVELING_UIT: -1}  # fmt: skip
+REVERSING = [Kind.TERUGBOEKING, Kind.TERUGBETALING]
+
+
+def _sum(field: str = "amount", **filters) -> Coalesce:
+    return Coalesce(Sum(field, filter=Q(**filters)), Value(ZERO), output_field=MONEY)
+
+
+def allocated_by(ctx: ReportContext) -> dict[str, Decimal]:
+    """Per municipality in scope: what it had been allocated at the end of the period."""
+    signed = Case(
+        *(When(kind=kind, then=F("amount") * sign) for kind, sign in ALLOCATING.items()),
         output_field=MONEY,
+    )
+    return dict(
+        LedgerEntry.objects.filter(
+            allocation__municipality__in=ctx.municipalities,
+            kind__in=list(ALLOCATING),
+            created_at__date__lte=ctx.date_to,
+        )
+        .order_by()
+        .values("allocation__municipality__name")
+        .annotate(total=Sum(signed))
+        .values_list("allocation__municipality__name", "total")
+    )
+
+
+def reversals(ctx: ReportContext) -> list[dict]:
+    """Reversals of granted spends in scope booked by the end of the period, per
+    municipality and category: in the period and up to its end."""
+    period = {"created_at__date__gte": ctx.date_from}
+    return list(
+        LedgerEntry.objects.filter(
+            spend__in=granted_spends(ctx).order_by().values("pk"),
+            kind__in=REVERSING,
+            created_at__date__lte=ctx.date_to,
+        )
+        .order_by()
+        .values("spend__allocation__municipality__name", "spend__category")
+        .annotate(period=_sum(**period), to_date=_sum())
     )
 
 
@@ -59,13 +99,7 @@ def _pct(part: Decimal, whole: Decimal) -> float | None:
 
 def compute_budget(ctx: ReportContext) -> SectionResult:
     """Spent against allocation, per municipality and per category."""
-    allocated = dict(
-        Allocation.objects.filter(municipality__in=ctx.municipalities)
-        .order_by()
-        .values("municipality__name")
-        .annotate(total=Sum("allocated"))
-        .values_list("municipality__name", "total")
-    )
+    allocated = allocated_by(ctx)
     spends = granted_spends(ctx)
     in_period = {"decided_at__date__gte": ctx.date_from}
     per_mun = {
@@ -73,28 +107,40 @@ def compute_budget(ctx: ReportContext) -> SectionResult:
         for r in spends.order_by()
         .values("allocation__municipality__name")
         .annotate(
-            period=_net_sum(**in_period),
-            to_date=_net_sum(),
+            period=_sum(**in_period),
+            to_date=_sum(),
             h_period=Count("household", distinct=True, filter=Q(**in_period)),
             h_to_date=Count("household", distinct=True),
         )
     }
-    per_cat = list(
-        spends.filter(**in_period)
+    per_cat = {
+        r["category"]: r
+        for r in spends.filter(**in_period)
         .order_by()
         .values("category")
-        .annotate(n=Count("pk"), total=_net_sum(), h=Count("household", distinct=True))
-    )
+        .annotate(n=Count("pk"), total=_sum(), h=Count("household", distinct=True))
+    }
     totals = spends.aggregate(
-        period=_net_sum(**in_period),
-        to_date=_net_sum(),
+        period=_sum(**in_period),
+        to_date=_sum(),
         h_period=Count("household", distinct=True, filter=Q(**in_period)),
         h_to_date=Count("household", distinct=True),
     )
+    # Net of what was booked back by the end of the period, on the day it was booked.
+    for r in reversals(ctx):
+        mun = per_mun[r["spend__allocation__municipality__name"]]
+        for row in (mun, totals):
+            row["period"] -= r["period"]
+            row["to_date"] -= r["to_date"]
+        if r["period"]:  # booked back in the period: the category shows it
+            empty = {"category": r["spend__category"], "n": 0, "total": ZERO, "h": 0}
+            per_cat.setdefault(r["spend__category"], empty)["total"] -= r["period"]
+    per_cat = list(per_cat.values())
     query = (
-        "SUM(bedrag − teruggeboekt) van toegekende uitgaven (goedgekeurd, betaald of "
-        "(deels) teruggeboekt) voor huishoudens in scope, naar datum van goedkeuring; "
-        "toegewezen = SUM(allocated) van de toewijzingen van de gemeenten in scope"
+        "SUM(bedrag) van toegekende uitgaven (goedgekeurd, betaald of (deels) "
+        "teruggeboekt) voor huishoudens in scope op hun datum van goedkeuring, min de "
+        "terugboekingen op de datum waarop ze geboekt zijn; toegewezen = de toewijzingen "
+        "en overhevelingen in het grootboek van de gemeenten in scope tot en met de einddatum"
     )
     rows = []
     all_allocated = sum(allocated.values(), ZERO)
@@ -185,7 +231,9 @@ def compute_budget(ctx: ReportContext) -> SectionResult:
         if cat_rows
         else [],
         notes=[
-            "Netto = toegekend bedrag min wat is teruggeboekt. Aanvragen die nog op "
+            "Netto = toegekend bedrag (op de dag van goedkeuring) min wat is teruggeboekt "
+            "(op de dag van de terugboeking), dus een latere correctie verandert een "
+            "afgesloten periode niet. Aanvragen die nog op "
             "goedkeuring wachten of zijn afgewezen tellen niet mee. Bedragen met minder dan "
             "5 huishoudens erachter zijn buiten het programmateam verborgen."
         ]

@@ -48,6 +48,38 @@ def _at(day: date, rng) -> datetime:
     return datetime.combine(day, time(rng.randint(8, 16), rng.randint(0, 59)), tzinfo=TZ)
 
 
+# Where the demo municipalities take their contribution from (their regular budgets).
+SOURCE_SHARES = (("wmo", 40), ("jeugdwet", 35), ("participatiewet", 25))
+
+
+def _contributions(fund, municipalities, shares, day, recorded_by_id) -> None:
+    """Each municipality fills the fund with its own share, from three source budgets."""
+    from maatpact.provisions.models import Law
+
+    from .models import FundContribution
+
+    if recorded_by_id is None:
+        return
+    laws = {law.code: law for law in Law.objects.filter(code__in=[c for c, _ in SOURCE_SHARES])}
+    rows = []
+    for m in municipalities:
+        parts = split(shares[m.pk], dict(SOURCE_SHARES), {c: c for c, _ in SOURCE_SHARES})
+        for code, _ in SOURCE_SHARES:
+            if parts[code] > 0:
+                rows.append(
+                    FundContribution(
+                        fund=fund,
+                        municipality_id=m.pk,
+                        source=laws[code],
+                        budget_line=f"{laws[code].name} — begroting {day.year}",
+                        amount=parts[code],
+                        contributed_on=day,
+                        recorded_by_id=recorded_by_id,
+                    )
+                )
+    FundContribution.objects.bulk_create(rows)
+
+
 def seed(ctx: SeedContext) -> None:
     from maatpact.plans.models import Goal
 
@@ -74,6 +106,7 @@ def seed(ctx: SeedContext) -> None:
         {m.pk: m.population or 1 for m in in_region},
         {m.pk: m.cbs_code for m in in_region},
     )
+    _contributions(fund, in_region, shares, first_day, regional_id)
     allocations = Allocation.objects.bulk_create(
         [Allocation(fund=fund, municipality_id=m.pk) for m in in_region]
     )

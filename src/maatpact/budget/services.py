@@ -422,6 +422,10 @@ def apply_allocation(
     if not policies.can_manage_budget(actor):
         raise PermissionDenied("Alleen het programmateam verdeelt het fonds.")
     fund = Fund.objects.select_for_update().get(pk=fund.pk)
+    if fund.status != Fund.Status.ACTIEF:
+        raise ValidationError(
+            {"formula": "Dit fonds wacht op de bevestiging door een tweede persoon."}
+        )
     municipalities = list(Municipality.objects.filter(region_id=fund.region_id))
     targets = compute_allocation(fund.amount, formula, municipalities, manual)
     Allocation.objects.bulk_create(

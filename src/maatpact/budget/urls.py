@@ -1,11 +1,15 @@
 from django.urls import path
 
-from . import views
+from . import fund_views, views
 
 app_name = "budget"
 
 urlpatterns = [
     path("budget/", views.overview, name="overview"),
+    path("budget/fonds/", fund_views.funds, name="funds"),
+    path("budget/fonds/nieuw/", fund_views.fund_new, name="fund_new"),
+    path("budget/fonds/<int:pk>/bevestigen/", fund_views.fund_confirm, name="fund_confirm"),
+    path("budget/fonds/<int:pk>/aanvullen/", fund_views.fund_top_up, name="fund_top_up"),
     path("budget/grafiek.png", views.chart, name="chart"),
     path("budget/export.<str:fmt>", views.export, name="export"),
     path("budget/goedkeuren/", views.inbox, name="inbox"),

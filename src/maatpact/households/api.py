@@ -96,6 +96,12 @@ class IntakeSerializer(serializers.Serializer):
         queryset=User.objects.all(), required=False, allow_null=True
     )
     members = IntakeMemberSerializer(many=True, allow_empty=False)
+    registered_on = serializers.DateField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Voor een huishouden dat al eerder werd geholpen; leeg is vandaag.",
+    )
 
 
 class StatusSerializer(serializers.Serializer):
@@ -103,6 +109,12 @@ class StatusSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     cohort = serializers.PrimaryKeyRelatedField(
         queryset=Cohort.objects.all(), required=False, allow_null=True
+    )
+    on = serializers.DateField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Datum van de stap (terugwerkend, nooit in de toekomst); leeg is vandaag.",
     )
     override_reason = serializers.CharField(
         max_length=500,
@@ -209,6 +221,7 @@ class HouseholdViewSet(
             reason=body.validated_data["reason"],
             cohort=body.validated_data.get("cohort"),
             override_reason=body.validated_data.get("override_reason", ""),
+            on=body.validated_data.get("on"),
         )
         self._mark_full([household])
         return Response(self.get_serializer(household).data)

@@ -5,15 +5,12 @@ from django.forms import formset_factory
 
 from maatpact.accounts import policies
 from maatpact.accounts.models import Role, User
+from maatpact.common.forms import DateField, DateInput
 from maatpact.common.validators import validate_birth_date, validate_case_date
 from maatpact.regions.models import Municipality, Organisation
 
 from .models import Cohort, Household, Member, ProcessingBasis
 from .validators import validate_bsn, validate_postcode
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class IntakeForm(forms.Form):
@@ -37,6 +34,13 @@ class IntakeForm(forms.Form):
         required=False,
         help_text="Laat leeg om zelf regisseur te worden.",
     )
+    registered_on = forms.DateField(
+        label="Aangemeld op",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="Alleen invullen voor een huishouden dat al eerder werd geholpen; "
+        "leeg is vandaag.",
+    )
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
@@ -53,9 +57,7 @@ class IntakeForm(forms.Form):
 class MemberForm(forms.Form):
     first_name = forms.CharField(label="Voornaam", max_length=80)
     last_name = forms.CharField(label="Achternaam", max_length=120)
-    date_of_birth = forms.DateField(
-        label="Geboortedatum", widget=DateInput, validators=[validate_birth_date]
-    )
+    date_of_birth = DateField(label="Geboortedatum", validators=[validate_birth_date])
     role = forms.ChoiceField(
         label="Rol in het huishouden", choices=[("", "— kies —"), *Member.Role.choices]
     )
@@ -85,6 +87,12 @@ class StatusForm(forms.Form):
         label="Cohort (bij selectie)", queryset=Cohort.objects.all(), required=False
     )
     reason = forms.CharField(label="Reden", max_length=200, required=False)
+    on = forms.DateField(
+        label="Datum (leeg is vandaag)",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="Alleen bij een huishouden dat al vóór Maatpact werd geholpen.",
+    )
     override_reason = forms.CharField(
         label="Reden van afwijking van de selectiecriteria (alleen teamleider)",
         max_length=500,
@@ -108,6 +116,7 @@ class ProcessingBasisForm(forms.ModelForm):
         model = ProcessingBasis
         fields = ["partner", "kind", "purpose", "basis", "law", "cross_domain", "given_on"]
         widgets = {"given_on": DateInput}
+        field_classes = {"given_on": DateField}
 
     def clean_given_on(self):
         value = self.cleaned_data["given_on"]

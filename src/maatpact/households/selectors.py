@@ -60,6 +60,14 @@ def worklist_items(user: User) -> list[WorklistItem]:
     return sorted(items, key=lambda i: (not i.overdue, i.due is None, str(i.due or "")))
 
 
+def household_ids_of_items(items: list[WorklistItem]) -> set[int]:
+    """The households named by worklist items (one query), for the read audit."""
+    numbers = {i.household_number for i in items if i.household_number}
+    if not numbers:
+        return set()
+    return set(Household.objects.filter(number__in=numbers).values_list("pk", flat=True))
+
+
 def household_members(household: Household) -> list[Member]:
     """The members, oldest first; loaded once per household object (several panels ask)."""
     prefetch_related_objects(

@@ -103,6 +103,8 @@ def register_household(
             {"coordinator": "De regisseur moet werken voor de gemeente van het huishouden."}
         )
     _validate_members(members)
+    if registered_on is not None and registered_on > dates.today():
+        raise ValidationError({"registered_on": "Een aanmelding ligt niet in de toekomst."})
 
     household = Household(
         number=next_household_numbers()[0],
@@ -162,6 +164,25 @@ def register_household(
     return household
 
 
+def _check_status_date(household: Household, to_status: str, on: date) -> None:
+    """A back-dated step (households helped before the system existed) keeps the order
+    aangemeld <= geselecteerd <= actief <= afgesloten, and nothing lies in the future."""
+    if on > dates.today():
+        raise ValidationError({"on": "Een statuswijziging ligt niet in de toekomst."})
+    earlier = {
+        Status.GESELECTEERD: (household.registered_on, "de aanmelding"),
+        Status.ACTIEF: (household.selected_on or household.registered_on, "de selectie"),
+        Status.AFGESLOTEN: (
+            household.started_on or household.selected_on or household.registered_on,
+            "de vorige stap",
+        ),
+    }.get(to_status)
+    if earlier and earlier[0] and on < earlier[0]:
+        raise ValidationError(
+            {"on": f"Deze datum ligt vóór {earlier[1]} ({earlier[0].strftime('%d-%m-%Y')})."}
+        )
+
+
 # Checks that run when a household is selected, registered by other apps (the programme
 # app's screening): ``guard(actor, household, cohort, on, override_reason)`` raises a
 # ValidationError to refuse the selection. The households app does not import them.
@@ -205,6 +226,7 @@ def change_status(
             }
         )
     today = on or dates.today()
+    _check_status_date(household, to_status, today)
     reason = reason.strip()
     if to_status == Status.AFGESLOTEN:
         if not reason:

@@ -8,17 +8,30 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from maatpact.accounts import policies
 from maatpact.accounts.models import Role
 from maatpact.audit.services import Action, record, record_many
+from maatpact.common.confirm import ask_confirmation, confirmed
 from maatpact.common.forms import apply_validation_error
 from maatpact.common.registry import panels
 
 from . import selectors, services
-from .forms import HandoverForm, IntakeForm, ProcessingBasisForm, StatusForm, member_formset
+from .forms import (
+    HandoverForm,
+    IntakeForm,
+    MemberForm,
+    ProcessingBasisForm,
+    StatusForm,
+    member_formset,
+)
 from .models import Household, ProcessingBasis
+
+# The ``detail`` of the read records of the two lists (pseudonymised: numbers only).
+OVERVIEW = "gemeente-overzicht"
+REGION = "regiolijst gepseudonimiseerd"
 
 
 @login_required
@@ -91,16 +104,36 @@ def detail(request: HttpRequest, number: str) -> HttpResponse:
     return render(request, "households/detail.html", context)
 
 
+RESIZE = "aantal"  # name of the "Pas aantal aan" button inside the intake form
+
+
+def _typed(data, fields, prefix: str = "") -> dict[str, str]:
+    """The values typed for ``fields`` (non-empty only), to show them again unvalidated."""
+    return {name: data[prefix + name] for name in fields if data.get(prefix + name)}
+
+
 @login_required
 def intake(request: HttpRequest) -> HttpResponse:
+    """Without JavaScript, the number of member rows is a select with its own button
+    inside the intake form ("Pas aantal aan", or ``?leden=N``): pressing it shows the form
+    again with that many rows and everything already typed, and saves nothing."""
     if not policies.can_register_household(request.user):
         raise Http404
-    form = IntakeForm(request.POST or None, user=request.user)
-    # Without JavaScript: the number of member rows is chosen with ?leden=N.
-    rows = request.GET.get("leden", "2")
+    resizing = request.method == "POST" and RESIZE in request.POST
+    source = request.POST if resizing else request.GET
+    rows = source.get("leden", "2")
     rows = min(max(int(rows), 1), 12) if rows.isdigit() else 2
-    formset = member_formset(rows)(request.POST or None, prefix="lid")
-    if request.method == "POST" and form.is_valid() and formset.is_valid():
+    if resizing:  # show what was typed, without validating it yet
+        form = IntakeForm(initial=_typed(request.POST, IntakeForm.base_fields), user=request.user)
+        typed_rows = [
+            _typed(request.POST, MemberForm.base_fields, prefix=f"lid-{i}-") for i in range(rows)
+        ]
+        formset = member_formset(rows)(prefix="lid", initial=[r for r in typed_rows if r])
+        formset.extra = max(rows - max(len(formset.initial), 1), 0)
+    else:
+        form = IntakeForm(request.POST or None, user=request.user)
+        formset = member_formset(rows)(request.POST or None, prefix="lid")
+    if request.method == "POST" and not resizing and form.is_valid() and formset.is_valid():
         members = [services.MemberData(**f.cleaned_data) for f in formset.forms if f.cleaned_data]
         try:
             household = services.register_household(
@@ -123,6 +156,20 @@ def intake(request: HttpRequest) -> HttpResponse:
 def change_status(request: HttpRequest, number: str) -> HttpResponse:
     household = policies.get_full_household(request.user, number)
     form = StatusForm(request.POST)
+    closing = form.is_valid() and form.cleaned_data["status"] == Household.Status.AFGESLOTEN
+    if closing and policies.can_change_status(request.user, household) and not confirmed(request):
+        return ask_confirmation(
+            request,
+            title=f"Huishouden {household.number} afsluiten?",
+            consequences=[
+                "Het traject stopt: het huishouden verdwijnt van de werklijst en de "
+                "regisseur kan het plan niet meer wijzigen.",
+                "Afsluiten is de laatste stap van de status; terugzetten kan niet.",
+            ],
+            summary=[("Reden", form.cleaned_data["reason"])],
+            confirm_label="Ja, afsluiten",
+            cancel_url=reverse("households:detail", args=[number]),
+        )
     if form.is_valid():
         try:
             services.change_status(
@@ -131,7 +178,8 @@ def change_status(request: HttpRequest, number: str) -> HttpResponse:
                 form.cleaned_data["status"],
                 reason=form.cleaned_data["reason"],
                 cohort=form.cleaned_data["cohort"],
-                override_reason=form.cleaned_data["override_reason"],
+                override_reason=form.cleaned_data.get("override_reason", ""),
+                on=form.cleaned_data["on"],
             )
         except ValidationError as exc:
             for message in exc.messages:
@@ -194,6 +242,18 @@ def add_basis(request: HttpRequest, number: str) -> HttpResponse:
 def withdraw_basis(request: HttpRequest, number: str, pk: int) -> HttpResponse:
     household = policies.get_full_household(request.user, number)
     basis = get_object_or_404(ProcessingBasis, pk=pk, household=household)
+    if basis.withdrawn_on is None and not confirmed(request):
+        return ask_confirmation(
+            request,
+            title=f"Grondslag intrekken voor {basis.partner}?",
+            consequences=[
+                f"{basis.partner} krijgt vanaf nu geen gegevens van {household.number} meer "
+                f"voor: {basis.purpose}.",
+                "Delen stopt direct; opnieuw delen kan alleen met een nieuwe grondslag.",
+            ],
+            confirm_label="Ja, intrekken",
+            cancel_url=reverse("households:detail", args=[number]),
+        )
     try:
         services.withdraw_basis(request.user, basis)
     except ValidationError as exc:
@@ -214,12 +274,16 @@ def overview(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.overview_households(request.user, status=status), 50).get_page(
         request.GET.get("pagina")
     )
+    items = selectors.worklist_items(request.user)
+    # Every household the page names is a read: the listed ones and those of the items.
+    listed = {h.pk for h in page} | selectors.household_ids_of_items(items)
+    record_many(request.user, Action.VIEW, "households.household", listed, detail=OVERVIEW)
     return render(
         request,
         "households/overview.html",
         {
             "summary": selectors.municipality_overview(request.user),
-            "items": selectors.worklist_items(request.user),
+            "items": items,
             "page": page,
             "status": status,
             "statuses": Household.Status.choices,
@@ -237,4 +301,7 @@ def region(request: HttpRequest) -> HttpResponse:
     if municipality.isdigit():
         qs = qs.filter(municipality_id=int(municipality))
     page = Paginator(qs.order_by("number"), 50).get_page(request.GET.get("pagina"))
+    record_many(
+        request.user, Action.VIEW, "households.household", [h.pk for h in page], detail=REGION
+    )
     return render(request, "households/region.html", {"page": page})

@@ -6,7 +6,7 @@ from django.core.validators import MaxLengthValidator
 from maatpact.accounts import policies
 from maatpact.accounts.models import Role, User
 from maatpact.common import dates
-from maatpact.households.forms import DateInput
+from maatpact.common.forms import DateField
 from maatpact.households.models import Household  # noqa: F401  (type of the cleaned value)
 
 from .models import Lesson, Reflection, Theme
@@ -28,7 +28,7 @@ class ReflectionForm(forms.ModelForm):
 
 
 class SessionForm(forms.Form):
-    held_on = forms.DateField(label="Datum", widget=DateInput)
+    held_on = DateField(label="Datum")
     title = forms.CharField(label="Onderwerp", max_length=200)
     participants = forms.ModelMultipleChoiceField(
         label="Deelnemers",
@@ -70,7 +70,7 @@ class LessonForm(forms.Form):
 
 
 class ChangeForm(forms.Form):
-    changed_on = forms.DateField(label="Ingegaan op", widget=DateInput)
+    changed_on = DateField(label="Ingegaan op")
     title = forms.CharField(label="Wijziging", max_length=200)
     description = forms.CharField(
         label="Wat is er veranderd en waarom", widget=forms.Textarea(attrs={"rows": 4})

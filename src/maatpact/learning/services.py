@@ -63,9 +63,15 @@ def edit_reflection(
     if not policies.can_edit_reflection(actor, reflection):
         raise PermissionDenied("Alleen de schrijver kan deze reflectie wijzigen.")
     _require(what_happened=what_happened, what_worked=what_worked)
-    reflection.what_happened = what_happened.strip()
-    reflection.what_worked = what_worked.strip()
-    reflection.next_time = next_time.strip()
+    new = {
+        "what_happened": what_happened.strip(),
+        "what_worked": what_worked.strip(),
+        "next_time": next_time.strip(),
+    }
+    if all(getattr(reflection, name) == value for name, value in new.items()):
+        return reflection  # an unchanged edit form writes nothing and logs no change
+    for name, value in new.items():
+        setattr(reflection, name, value)
     reflection.save()
     record(
         actor,

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import forms
 
 from maatpact.common import dates
-from maatpact.households.forms import DateInput
+from maatpact.common.forms import DateField, DateInput, MoneyField
 from maatpact.provisions.models import Law
 from maatpact.regions.models import Municipality, Organisation
 
@@ -29,14 +31,21 @@ class ObstacleForm(forms.Form):
         label="Organisatie of financier", queryset=Organisation.objects.all(), required=False
     )
     delay_days = forms.IntegerField(label="Vertraging (dagen)", min_value=0, initial=0)
-    harm_euros = forms.DecimalField(
-        label="Schade (euro)", min_value=0, max_digits=12, decimal_places=2, initial=0
+    harm_euros = MoneyField(
+        label="Schade (euro)",
+        min_value=Decimal("0"),
+        max_value=Decimal("9999999999.99"),
+        initial=Decimal("0.00"),
     )
 
 
 class EscalateForm(forms.Form):
     note = forms.CharField(
-        label="Toelichting", widget=forms.Textarea(attrs={"rows": 3}), required=False
+        label="Reden van de escalatie",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text="Waarom komt het knelpunt op dit niveau niet verder?",
+        error_messages={"required": "Geef de reden van de escalatie."},
     )
     reference = forms.CharField(
         label="Kenmerk doorverwijzing (alleen bij landelijk)", max_length=80, required=False
@@ -45,7 +54,7 @@ class EscalateForm(forms.Form):
 
 class AnswerForm(forms.Form):
     answer = forms.CharField(label="Antwoord", widget=forms.Textarea(attrs={"rows": 3}))
-    answered_on = forms.DateField(label="Ontvangen op", widget=DateInput)
+    answered_on = DateField(label="Ontvangen op")
 
 
 class BreakthroughForm(forms.Form):
@@ -56,13 +65,12 @@ class BreakthroughForm(forms.Form):
     level = forms.ModelChoiceField(
         label="Op welk niveau", queryset=EscalationLevel.objects.all(), required=False
     )
-    on = forms.DateField(label="Datum van de doorbraak", widget=DateInput)
-    cost = forms.DecimalField(
+    on = DateField(label="Datum van de doorbraak")
+    cost = MoneyField(
         label="Kosten (euro)",
-        min_value=0,
-        max_digits=12,
-        decimal_places=2,
-        initial=0,
+        min_value=Decimal("0"),
+        max_value=Decimal("9999999999.99"),
+        initial=Decimal("0.00"),
         help_text="Betaald uit het regelvrije budget? Koppel de uitgave aan dit knelpunt.",
     )
 
@@ -91,6 +99,7 @@ class DecisionForm(forms.ModelForm):
             **{name: forms.Textarea(attrs={"rows": 3}) for name in fields if name != "decided_on"},
             "decided_on": DateInput,
         }
+        field_classes = {"decided_on": DateField}
 
 
 class ProposalForm(forms.Form):

@@ -9,12 +9,14 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from maatpact.accounts import policies
 from maatpact.accounts.models import Role
 from maatpact.audit.services import Action, record, record_many
 from maatpact.common import dates
+from maatpact.common.confirm import ask_confirmation, confirmed
 from maatpact.common.forms import apply_validation_error
 from maatpact.provisions.models import Law
 from maatpact.regions.models import Municipality
@@ -34,8 +36,8 @@ from .forms import (
 from .models import EscalationLevel, Obstacle, ProposalAdoption, StructuralProposal
 
 
-def _filters(request: HttpRequest) -> dict:
-    get = request.GET
+def _filters(request: HttpRequest, get=None) -> dict:
+    get = request.GET if get is None else get
     municipality = get.get("gemeente", "")
     return {
         "type": get.get("soort", "") if get.get("soort") in Obstacle.Type.values else "",
@@ -174,8 +176,27 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def escalate(request: HttpRequest, pk: int) -> HttpResponse:
+    """Escalating by hand needs a reason and a confirmation: it moves the case to another
+    desk with a deadline, which cannot be taken back."""
     obstacle = selectors.get_obstacle(request.user, pk)
     form = EscalateForm(request.POST)
+    next_level = selectors.next_level(obstacle.current_level)
+    if form.is_valid() and next_level is not None and not confirmed(request):
+        return ask_confirmation(
+            request,
+            title=f"Escaleren naar {next_level.name}?",
+            consequences=[
+                "Het knelpunt gaat naar het volgende niveau van de escalatieladder, met een "
+                "nieuwe termijn; terugzetten kan niet.",
+                "Wie dat niveau behandelt, ziet het knelpunt en de reden op zijn werklijst.",
+            ],
+            summary=[
+                ("Reden", form.cleaned_data["note"]),
+                ("Kenmerk", form.cleaned_data["reference"]),
+            ],
+            confirm_label="Ja, escaleren",
+            cancel_url=reverse("obstacles:detail", args=[pk]),
+        )
     if form.is_valid():
         try:
             step = services.escalate(request.user, obstacle, **form.cleaned_data)
@@ -185,7 +206,9 @@ def escalate(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"Het knelpunt is geëscaleerd naar: {step.level.name}.")
     else:
-        messages.error(request, "Controleer de toelichting en het kenmerk.")
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
     return redirect("obstacles:detail", pk=pk)
 
 
@@ -276,14 +299,25 @@ def proposal_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+SEARCH = "zoeken"  # name of the search button inside the proposal form
+
+
 @login_required
 def proposal_new(request: HttpRequest) -> HttpResponse:
+    """The search for obstacles is a button of the proposal form itself ("Zoeken"): it
+    re-renders the form with everything typed and ticked, and saves nothing, so a search
+    never loses typed text (issue 15)."""
     if not policies.can_manage_proposals(request.user):
         raise Http404
-    filters = _filters(request)
+    searching = request.method == "POST" and SEARCH in request.POST
+    filters = _filters(request, request.POST if searching else None)
     visible = policies.visible_obstacles(request.user)
-    form = ProposalForm(request.POST or None, obstacles=visible)
-    if request.method == "POST" and form.is_valid():
+    if searching:  # show what was typed, without validating it yet
+        typed = {k: v for k, v in request.POST.items() if k in ProposalForm.base_fields}
+        form = ProposalForm(initial=typed, obstacles=visible)
+    else:
+        form = ProposalForm(request.POST or None, obstacles=visible)
+    if request.method == "POST" and not searching and form.is_valid():
         data = dict(form.cleaned_data)
         data["obstacle_ids"] = [o.pk for o in data.pop("obstacles")]
         try:

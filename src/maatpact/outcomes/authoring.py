@@ -21,6 +21,7 @@ from django.utils import timezone
 from maatpact.accounts import policies
 from maatpact.accounts.models import User
 from maatpact.audit.services import Action, record
+from maatpact.common.money import euro
 
 from . import engine
 from .models import (
@@ -81,10 +82,6 @@ RATE_DEFAULTS: dict = {
     "daily_cost": None,
     "attachment_year": None,
 }
-
-
-def _euro(amount: Decimal) -> str:
-    return f"€ {amount:,.2f}".replace(",", "_").replace(".", ",").replace("_", ".")
 
 
 def contract_input(contract: Contract) -> dict:
@@ -250,8 +247,8 @@ def _check_parties(data: dict, errors: dict[str, list[str]]) -> None:
             drawn += d["amount"]
         if drawn > inv["committed"]:
             errors["investors"].append(
-                f"De stortingen van {name} ({_euro(drawn)}) zijn meer dan het toegezegde "
-                f"kapitaal ({_euro(inv['committed'])})."
+                f"De stortingen van {name} ({euro(drawn)}) zijn meer dan het toegezegde "
+                f"kapitaal ({euro(inv['committed'])})."
             )
 
 
@@ -339,14 +336,14 @@ def _check_paid(contract: Contract, data: dict, errors: dict[str, list[str]]) ->
     total = paid.aggregate(s=Sum("paid"))["s"] or Decimal(0)
     if data["cap_total"] is not None and data["cap_total"] < total:
         errors["cap_total"].append(
-            f"Het contractplafond ligt onder wat al is betaald ({_euro(total)})."
+            f"Het contractplafond ligt onder wat al is betaald ({euro(total)})."
         )
     per_household = paid.values("household_id").annotate(s=Sum("paid")).aggregate(m=Max("s"))["m"]
     cap = data["cap_per_household"]
     if cap is not None and per_household is not None and cap < per_household:
         errors["cap_per_household"].append(
             f"Het plafond per huishouden ligt onder wat al voor één huishouden is betaald "
-            f"({_euro(per_household)})."
+            f"({euro(per_household)})."
         )
     by_payer = dict(paid.values_list("payer_id").annotate(s=Sum("paid")))
     for p in data["payers"]:
@@ -354,7 +351,7 @@ def _check_paid(contract: Contract, data: dict, errors: dict[str, list[str]]) ->
         if p.get("cap") is not None and p["cap"] < done:
             errors["payers"].append(
                 f"Het plafond van {p['organisation']} ligt onder wat die al betaalde "
-                f"({_euro(done)})."
+                f"({euro(done)})."
             )
 
 

@@ -44,6 +44,8 @@ from decimal import ROUND_DOWN, Decimal
 
 import numpy as np
 
+from maatpact.common.money import euro
+
 from .rules import add_months
 
 CENT = Decimal("0.01")
@@ -295,24 +297,20 @@ def outcome_demand(line: RateLine, outcome: VerifiedOutcome) -> tuple[Decimal, s
     return amount, f"{saved} mnd vermeden"
 
 
-def _euro(amount: Decimal | None) -> str:
-    return f"€ {amount or ZERO:,.2f}".replace(",", "_").replace(".", ",").replace("_", ".")
-
-
 def rule_text(line: RateLine) -> str:
     """The rate card rule in words, as a statement line names it."""
     if line.method == "dagen":
         text = (
-            f"({line.benchmark_days} verwachte − werkelijke dagen) × {_euro(line.daily_cost)}"
+            f"({line.benchmark_days} verwachte − werkelijke dagen) × {euro(line.daily_cost)}"
             f" per dag × {line.savings_share_percent} %"
         )
     elif line.method == "besparing":
         text = (
-            f"({line.benchmark_months} verwachte − werkelijke mnd) × {_euro(line.monthly_cost)}"
+            f"({line.benchmark_months} verwachte − werkelijke mnd) × {euro(line.monthly_cost)}"
             f" per mnd × {line.savings_share_percent} %"
         )
     else:
-        text = f"vaste prijs {_euro(line.price)}"
+        text = f"vaste prijs {euro(line.price)}"
     if line.attachment_year is not None:
         text += f", instroomjaar {line.attachment_year}"
     return text

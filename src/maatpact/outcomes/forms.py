@@ -1,14 +1,13 @@
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 
 from django import forms
 
+from maatpact.common.forms import DateField, MoneyField
+
 from .models import Contract, ContractPayer, EventType, OutcomeDefinition, RateCardLine
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class EventForm(forms.Form):
@@ -17,7 +16,7 @@ class EventForm(forms.Form):
         queryset=EventType.objects.all(),
         error_messages={"invalid_choice": "Kies een bekende gebeurtenis."},
     )
-    occurred_on = forms.DateField(label="Datum", widget=DateInput)
+    occurred_on = DateField(label="Datum")
     note = forms.CharField(
         label="Toelichting",
         max_length=300,
@@ -56,8 +55,8 @@ class VerifyForm(forms.Form):
 
 class PeriodForm(forms.Form):
     name = forms.CharField(label="Naam", max_length=60, help_text="Bijvoorbeeld '2026 H1'.")
-    starts_on = forms.DateField(label="Van", widget=DateInput)
-    ends_on = forms.DateField(label="Tot en met", widget=DateInput)
+    starts_on = DateField(label="Van")
+    ends_on = DateField(label="Tot en met")
 
 
 class RateLineForm(forms.Form):
@@ -66,8 +65,11 @@ class RateLineForm(forms.Form):
     )
     payer = forms.ModelChoiceField(label="Betaler", queryset=ContractPayer.objects.none())
     method = forms.ChoiceField(label="Methode", choices=RateCardLine.Method.choices)
-    price = forms.DecimalField(
-        label="Prijs per resultaat (euro)", max_digits=12, decimal_places=2, initial=0
+    price = MoneyField(
+        label="Prijs per resultaat (euro)",
+        min_value=Decimal("0"),
+        max_value=Decimal("9999999999.99"),
+        initial=Decimal("0.00"),
     )
     benchmark_months = forms.DecimalField(
         label="Verwachte duur volgens benchmark (maanden)",
@@ -75,8 +77,11 @@ class RateLineForm(forms.Form):
         decimal_places=2,
         required=False,
     )
-    monthly_cost = forms.DecimalField(
-        label="Kosten per maand (euro)", max_digits=12, decimal_places=2, required=False
+    monthly_cost = MoneyField(
+        label="Kosten per maand (euro)",
+        min_value=Decimal("0"),
+        max_value=Decimal("9999999999.99"),
+        required=False,
     )
     savings_share_percent = forms.DecimalField(
         label="Aandeel van de besparing (%)", max_digits=5, decimal_places=2, initial=100
@@ -94,11 +99,17 @@ class RateLineForm(forms.Form):
 
 
 class CapsForm(forms.Form):
-    cap_per_household = forms.DecimalField(
-        label="Plafond per huishouden (euro)", max_digits=12, decimal_places=2, required=False
+    cap_per_household = MoneyField(
+        label="Plafond per huishouden (euro)",
+        min_value=Decimal("0"),
+        max_value=Decimal("9999999999.99"),
+        required=False,
     )
-    cap_total = forms.DecimalField(
-        label="Plafond contract (euro)", max_digits=14, decimal_places=2, required=False
+    cap_total = MoneyField(
+        label="Plafond contract (euro)",
+        min_value=Decimal("0"),
+        max_value=Decimal("999999999999.99"),
+        required=False,
     )
     max_return_rate = forms.DecimalField(
         label="Maximaal rendement investeerder per jaar (fractie, bijv. 0,10)",
@@ -111,10 +122,10 @@ class CapsForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.payers = list(contract.payers.select_related("organisation"))
         for p in self.payers:
-            self.fields[f"payer_{p.pk}"] = forms.DecimalField(
+            self.fields[f"payer_{p.pk}"] = MoneyField(
                 label=f"Plafond {p.organisation} (euro)",
-                max_digits=14,
-                decimal_places=2,
+                min_value=Decimal("0"),
+                max_value=Decimal("999999999999.99"),
                 required=False,
                 initial=p.cap,
             )

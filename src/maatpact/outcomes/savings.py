@@ -16,6 +16,11 @@ Two estimates are kept apart on purpose:
 All amounts are present values at the reference date (entry, or registration for the
 comparison group), discounted at ``MAATPACT["DISCOUNT_RATE"]`` (2.25 %, the Dutch
 standard for social cost-benefit analysis).
+
+Time is measured as in ``provisions.costing``: in calendar months, a day of a month of
+``n`` days being ``1/n`` month, and a year being 12 months; a provision's last day, a
+household's closing day and the day the estimate is made count. At a rate of 0 every
+amount is exactly the system cost of the same provisions over the same days.
 """
 
 from __future__ import annotations
@@ -27,6 +32,8 @@ from datetime import date
 from decimal import Decimal
 
 import numpy as np
+
+from maatpact.provisions.costing import UNITS_PER_MONTH
 
 DAYS_PER_YEAR = 365.25
 DAYS_PER_MONTH = DAYS_PER_YEAR / 12
@@ -46,6 +53,24 @@ def register_spend_source(source: SpendSource) -> None:
 
 def spend_sources() -> list[SpendSource]:
     return list(_spend_sources)
+
+
+def month_positions(days: Sequence[date]) -> np.ndarray:
+    """``costing.month_position`` for many days at once (counted from January 1970, so
+    only differences mean something)."""
+    day = np.array(days, dtype="datetime64[D]")
+    month = day.astype("datetime64[M]")
+    first = month.astype("datetime64[D]")
+    length = ((month + 1).astype("datetime64[D]") - first).astype(np.int64)
+    return month.astype(np.int64) * UNITS_PER_MONTH + (day - first).astype(np.int64) * (
+        UNITS_PER_MONTH // length
+    )
+
+
+def years_between(start: Sequence[date], stop: Sequence[date]) -> np.ndarray:
+    """From the start of each ``start`` day to the start of each ``stop`` day, in years of
+    12 calendar months (negative when ``stop`` comes first)."""
+    return (month_positions(stop) - month_positions(start)) / (12 * UNITS_PER_MONTH)
 
 
 def pv_of_stream(

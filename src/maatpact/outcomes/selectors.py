@@ -658,8 +658,10 @@ def _savings_report(today: date, rate: float, min_group: int) -> SavingsReport:
         if treated
         else {}
     )
+    # Screened but not admitted, and registered by the day of the estimate (a household
+    # registered later cannot be in the comparison group of an earlier report).
     comparison = dict(
-        Household.objects.filter(started_on__isnull=True)
+        Household.objects.filter(started_on__isnull=True, registered_on__lte=today)
         .filter(Q(status=Household.Status.AANGEMELD) | Q(status=Household.Status.AFGESLOTEN))
         .values_list("pk", "registered_on")
     )
@@ -679,47 +681,63 @@ def _savings_report(today: date, rate: float, min_group: int) -> SavingsReport:
     post = np.zeros((n, m))
     muddling = np.zeros((n, m))
     actual = np.zeros((n, m))
-    year = 365.25
-    ref_arr = ref
-    # duration in the programme (years) per treated household
-    duration = {
-        hid: max(((ends.get(hid) or today) - start).days / year, 0.0)
-        for hid, start in treated.items()
-    }
+    # Time in years of 12 calendar months (the costing rule, ``savings.years_between``);
+    # every span ends after its last day: the provision's end date, the household's
+    # closing day, and the day of the estimate (nothing after it counts).
+    day = timedelta(days=1)
+    after_today = today + day
+    # duration in the programme (years) per treated household, up to the day of the estimate
+    treated_ids = list(treated)
+    duration = dict(
+        zip(
+            treated_ids,
+            np.maximum(
+                savings.years_between(
+                    [treated[hid] for hid in treated_ids],
+                    [min((ends.get(hid) or today) + day, after_today) for hid in treated_ids],
+                ),
+                0.0,
+            ).tolist(),
+            strict=True,
+        )
+    )
     if rows:
         h = np.array([index[r[0]] for r in rows])
         j = np.array([col[r[1]] for r in rows])
-        r0 = np.array([(ref_arr[r[0]]).toordinal() for r in rows], dtype=float)
-        s = (np.array([r[2].toordinal() for r in rows], dtype=float) - r0) / year
-        e_raw = [r[3] for r in rows]
-        e = (np.array([(d or today).toordinal() for d in e_raw], dtype=float) - r0) / year
-        today_rel = (today.toordinal() - r0) / year
+        refs = [ref[r[0]] for r in rows]
+        s = savings.years_between(refs, [r[2] for r in rows])
+        e = savings.years_between(refs, [(r[3] + day) if r[3] else after_today for r in rows])
+        today_rel = savings.years_between(refs, [after_today] * len(rows))
+        # One-off amounts are discounted over the days from the reference date.
+        s_days = np.array([(r[2] - ref[r[0]]).days for r in rows]) / savings.DAYS_PER_YEAR
         e = np.minimum(e, today_rel)
         monthly = np.array([float(r[5]) if r[4] == "maandelijks" else 0.0 for r in rows])
         once = np.array([float(r[5]) if r[4] == "eenmalig" else 0.0 for r in rows])
         # 12 months before the reference date, and the 12 months after it
         pre_v = savings.pv_of_stream(monthly, np.maximum(s, -1.0), np.minimum(e, 0.0), rate)
-        pre_v += np.where((s >= -1.0) & (s < 0), savings.pv_of_amount(once, s, rate), 0.0)
+        pre_v += np.where((s >= -1.0) & (s < 0), savings.pv_of_amount(once, s_days, rate), 0.0)
         post_v = savings.pv_of_stream(monthly, np.maximum(s, 0.0), np.minimum(e, 1.0), rate)
-        post_v += np.where((s >= 0) & (s < 1.0), savings.pv_of_amount(once, s, rate), 0.0)
+        post_v += np.where((s >= 0) & (s < 1.0), savings.pv_of_amount(once, s_days, rate), 0.0)
         np.add.at(pre, (h, j), pre_v)
         np.add.at(post, (h, j), post_v)
         # programme accounting: whole stay in the programme
         dur = np.array([duration.get(r[0], 0.0) for r in rows])
         in_prog = np.array([r[0] in treated for r in rows])
         act_v = savings.pv_of_stream(monthly, np.maximum(s, 0.0), np.minimum(e, dur), rate)
-        act_v += np.where((s >= 0) & (s < dur), savings.pv_of_amount(once, s, rate), 0.0)
+        act_v += np.where((s >= 0) & (s < dur), savings.pv_of_amount(once, s_days, rate), 0.0)
         running = (s <= 0) & (e > 0)
         mud_v = np.where(running, savings.pv_of_stream(monthly, np.zeros_like(s), dur, rate), 0.0)
         np.add.at(actual, (h, j), np.where(in_prog, act_v, 0.0))
         np.add.at(muddling, (h, j), np.where(in_prog, mud_v, 0.0))
     if spends:
         js = col[savings.SPEND_FINANCIER]
-        for hid, on, amount in spends:
-            if hid not in index:
-                continue
-            t = (on - ref[hid]).days / year
-            v = float(amount) * (1 + rate) ** (-t)
+        spends = [(hid, on, amount) for hid, on, amount in spends if hid in index]
+        times = savings.years_between(
+            [ref[hid] for hid, _, _ in spends], [on for _, on, _ in spends]
+        )
+        for (hid, on, amount), t in zip(spends, times.tolist(), strict=True):
+            # The window by calendar months, the discount by days (as one-off provisions).
+            v = float(amount) * (1 + rate) ** (-(on - ref[hid]).days / savings.DAYS_PER_YEAR)
             if -1.0 <= t < 0:
                 pre[index[hid], js] += v
             elif 0 <= t < 1.0:

@@ -588,6 +588,12 @@ def set_caps(
         errors = check_caps(cap_per_household, cap_total, named, max_return_rate)
         if errors:
             raise ValidationError(errors)
+        if (locked.cap_per_household, locked.cap_total, locked.max_return_rate) == (
+            cap_per_household,
+            cap_total,
+            max_return_rate,
+        ) and all(payers[pk].cap == cap for pk, cap in payer_caps.items()):
+            return locked  # an unchanged caps form writes nothing and logs no change
         locked.cap_per_household, locked.cap_total = cap_per_household, cap_total
         locked.max_return_rate = max_return_rate
         locked.save(update_fields=["cap_per_household", "cap_total", "max_return_rate"])

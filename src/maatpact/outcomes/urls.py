@@ -18,7 +18,7 @@ urlpatterns = [
     path("sib/<int:pk>/perioden/", views.period_add, name="period_add"),
     path("sib/<int:pk>/perioden/<int:period_pk>/betalen/", views.period_pay, name="period_pay"),
     path("sib/<int:pk>/tarieven/", views.rate_add, name="rate_add"),
-    path("sib/<int:pk>/plafonds/", views.caps_set, name="caps"),
+    path("sib/<int:pk>/plafonds/", views.caps_set, name="caps_edit"),
     path("sib/<int:pk>/projectie/", views.contract_projection, name="projection"),
     path("besparingen/", views.savings_page, name="savings"),
 ]

@@ -280,6 +280,7 @@ def contract_projection(request: HttpRequest, pk: int) -> HttpResponse:
     started = time.perf_counter()
     result = projection.project(data, runs=runs or 10_000, seed=2019 if seed is None else seed)
     elapsed = time.perf_counter() - started
+    names = dict(OutcomeDefinition.objects.values_list("code", "name"))
     return render(
         request,
         "outcomes/projection.html",
@@ -289,7 +290,10 @@ def contract_projection(request: HttpRequest, pk: int) -> HttpResponse:
             "data": data,
             "result": result,
             "elapsed_ms": round(elapsed * 1000),
-            "rows": [(o, result.outcome_counts[o.code]) for o in data.outcomes],
+            # each outcome by its name, never its code (issue 15)
+            "rows": [
+                (names.get(o.code, o.code), o, result.outcome_counts[o.code]) for o in data.outcomes
+            ],
         },
     )
 

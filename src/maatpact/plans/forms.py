@@ -2,14 +2,11 @@ from __future__ import annotations
 
 from django import forms
 
+from maatpact.common.forms import DateField
 from maatpact.regions.models import Organisation
 
 from .models import Action, Goal, Plan
 from .selectors import life_domains
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class PlanForm(forms.Form):
@@ -25,10 +22,9 @@ class PlanForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="Ook hier de woorden van het huishouden zelf.",
     )
-    agreed_on = forms.DateField(
+    agreed_on = DateField(
         label="Afgesproken met het huishouden op",
         required=False,
-        widget=DateInput,
         help_text="Laat leeg zolang het huishouden nog niet heeft ingestemd.",
     )
 
@@ -81,7 +77,7 @@ class ActionForm(forms.Form):
         required=False,
         help_text="Verplicht als een partnerorganisatie de actie doet.",
     )
-    due_on = forms.DateField(label="Uiterlijk op", required=False, widget=DateInput)
+    due_on = DateField(label="Uiterlijk op", required=False)
     status = forms.ChoiceField(
         label="Status", choices=Action.Status.choices, initial=Action.Status.OPEN
     )

@@ -168,10 +168,14 @@ class PlanChange(models.Model):
     @property
     def labelled_diff(self) -> list[tuple[str, list[str]]]:
         """The diff with each field's Dutch label, for the history page."""
+        return [(label, values) for _, label, values in self.labelled_fields()]
+
+    def labelled_fields(self) -> list[tuple[str, str, list[str]]]:
+        """(field name, Dutch label, [old, new]) for each changed field."""
         model = {"plan": Plan, "doel": Goal, "actie": Action}[self.subject]
         labels = {
             f.name: str(f.verbose_name)
             for f in model._meta.get_fields()
             if hasattr(f, "verbose_name")
         }
-        return [(labels.get(name, name), values) for name, values in self.diff.items()]
+        return [(name, labels.get(name, name), values) for name, values in self.diff.items()]

@@ -73,6 +73,20 @@ def plan_history(plan: Plan) -> QuerySet[PlanChange]:
     return plan.changes.select_related("changed_by").order_by("-version")
 
 
+def readable_changes(changes) -> list[tuple[PlanChange, list[tuple[str, list[str]]]]]:
+    """Each change with its labelled diff, a goal's life domain by name rather than its
+    code (older versions stored the code). One query for the domain names."""
+    names = dict(life_domains())
+    rows = []
+    for change in changes:
+        diff = [
+            (label, [names.get(v, v) for v in values] if field == "domain_code" else values)
+            for field, label, values in change.labelled_fields()
+        ]
+        rows.append((change, diff))
+    return rows
+
+
 def actions_due(user: User, today: date) -> list[WorklistItem]:
     """Open actions due within the look-ahead (or overdue) across the user's households."""
     horizon = today + timedelta(days=settings.MAATPACT.get("WORKLIST_LOOKAHEAD_DAYS", 14))

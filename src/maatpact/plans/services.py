@@ -47,6 +47,13 @@ def _log_create(actor: User, plan: Plan, obj: Plan | Goal | Action, label: str) 
     record(actor, AuditAction.CREATE, obj, household_id=plan.household_id, detail=label)
 
 
+def _unchanged(obj: Plan | Goal | Action, before: dict) -> bool:
+    """True when an edit leaves every versioned field as stored: such a save writes
+    nothing (no row touched, no version, no audit record), so submitting an edit form
+    unchanged leaves no trace."""
+    return not diff(before, snapshot(obj))
+
+
 def _log_update(
     actor: User, plan: Plan, obj: Plan | Goal | Action, before: dict, label: str
 ) -> None:
@@ -78,6 +85,8 @@ def update_plan(actor: User, plan: Plan, **fields: Any) -> Plan:
     plan = Plan.objects.select_for_update().select_related("household").get(pk=plan.pk)
     before = snapshot(plan)
     _set(plan, fields, ("future_in_own_words", "first_need_in_own_words", "agreed_on"))
+    if _unchanged(plan, before):
+        return plan
     plan.save()
     _log_update(actor, plan, plan, before, "plan")
     return plan
@@ -122,6 +131,8 @@ def update_goal(actor: User, goal: Goal, **fields: Any) -> Goal:
     before = snapshot(goal)
     _set(goal, fields, ("domain_code", "description", "status"))
     _validate_goal(goal)
+    if _unchanged(goal, before):
+        return goal
     goal.save()
     _log_update(actor, plan, goal, before, "doel")
     return goal
@@ -197,6 +208,8 @@ def update_action(actor: User, action: Action, **fields: Any) -> Action:
     before = snapshot(action)
     _set(action, fields, ("goal", "who_kind", "who", "organisation", "what", "due_on", "status"))
     _validate_action(action)
+    if _unchanged(action, before):
+        return action
     action.save()
     _log_update(actor, plan, action, before, "actie")
     return action

@@ -128,7 +128,10 @@ def history(request: HttpRequest, number: str) -> HttpResponse:
         request.user, AuditAction.VIEW, plan, household_id=household.pk, detail="plangeschiedenis"
     )
     page = Paginator(selectors.plan_history(plan), 50).get_page(request.GET.get("pagina"))
-    return render(request, "plans/history.html", {"household": household, "page": page})
+    rows = selectors.readable_changes(page.object_list)
+    return render(
+        request, "plans/history.html", {"household": household, "page": page, "rows": rows}
+    )
 
 
 @login_required

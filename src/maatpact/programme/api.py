@@ -11,6 +11,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from maatpact.accounts import policies
@@ -19,7 +20,7 @@ from maatpact.audit.services import Action, record_many
 from maatpact.households.models import Cohort
 from maatpact.regions.models import Region
 
-from . import access, services
+from . import access, intake_import, services
 from .models import Phase, Programme, Screening
 
 
@@ -288,7 +289,61 @@ class ScreeningViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         return Response(self.get_serializer(screening).data, status=status.HTTP_201_CREATED)
 
 
+class IntakeImportInSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="Excel-werkmap (.xlsx) volgens het sjabloon.")
+    dry_run = serializers.BooleanField(default=True)
+
+
+class ImportErrorSerializer(serializers.Serializer):
+    sheet = serializers.CharField()
+    row = serializers.IntegerField()
+    ref = serializers.CharField()
+    message = serializers.CharField()
+
+
+class ImportedHouseholdSerializer(serializers.Serializer):
+    ref = serializers.CharField()
+    number = serializers.CharField()
+    status = serializers.CharField()
+
+
+class IntakeImportReportSerializer(serializers.Serializer):
+    dry_run = serializers.BooleanField()
+    ok = serializers.BooleanField()
+    imported = serializers.IntegerField()
+    households = ImportedHouseholdSerializer(many=True)
+    errors = ImportErrorSerializer(many=True)
+
+
+class IntakeImportViewSet(viewsets.GenericViewSet):
+    """Back-dated intake from an Excel file: a dry run by default; all or nothing."""
+
+    serializer_class = IntakeImportReportSerializer
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(
+        request={"multipart/form-data": IntakeImportInSerializer},
+        responses={200: IntakeImportReportSerializer, 400: IntakeImportReportSerializer},
+    )
+    def create(self, request, *args, **kwargs):
+        if not policies.can_register_household(request.user):
+            raise PermissionDenied("Alleen regisseurs en teamleiders melden huishoudens aan.")
+        body = IntakeImportInSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        report = run_service(
+            intake_import.run_import,
+            request.user,
+            body.validated_data["file"].read(),
+            dry_run=body.validated_data["dry_run"],
+        )
+        return Response(
+            IntakeImportReportSerializer(report).data,
+            status=status.HTTP_200_OK if report.ok else status.HTTP_400_BAD_REQUEST,
+        )
+
+
 def register(router) -> None:
+    router.register("intake-imports", IntakeImportViewSet, basename="intake-import")
     router.register("programmes", ProgrammeViewSet, basename="programme")
     router.register("phases", PhaseViewSet, basename="phase")
     router.register("cohorts", CohortViewSet, basename="cohort")

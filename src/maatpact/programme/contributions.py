@@ -29,3 +29,4 @@ register_nav(
         frozenset({"programmateam", "teamleider", "analist", "beheerder"}),
     )
 )
+register_nav(NavItem("Inlezen", "programme:intake_import", 12, frozenset({"teamleider"})))

@@ -2,20 +2,12 @@ from __future__ import annotations
 
 from django import forms
 
+from maatpact.common.forms import DateField, DateInput
 from maatpact.households.models import Cohort
 from maatpact.regions.models import Region
 
 from .models import Phase, Programme
 from .services import DOCUMENT_TYPES, MAX_DOCUMENT_BYTES
-
-
-class DateInput(forms.DateInput):
-    """<input type=date> needs the ISO value, or the browser shows an empty field."""
-
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class ProgrammeForm(forms.ModelForm):
@@ -25,6 +17,7 @@ class ProgrammeForm(forms.ModelForm):
         model = Programme
         fields = ["region", "name", "starts_on", "planned_households"]
         widgets = {"starts_on": DateInput()}
+        field_classes = {"starts_on": DateField}
 
 
 class PhaseForm(forms.ModelForm):
@@ -46,13 +39,14 @@ class PhaseForm(forms.ModelForm):
             "goal": forms.Textarea(attrs={"rows": 3}),
         }
         labels = {"number": "Fasenummer (1-3)"}
+        field_classes = {"starts_on": DateField, "ends_on": DateField}
 
     def validate_unique(self):
         """The service checks uniqueness with a Dutch message; skip the model's own."""
 
 
 class ClosePhaseForm(forms.Form):
-    closed_on = forms.DateField(label="Datum van het besluit", widget=DateInput())
+    closed_on = DateField(label="Datum van het besluit")
     decided_by = forms.CharField(
         label="Besluit genomen door", max_length=200, help_text="Bijvoorbeeld: de stuurgroep."
     )
@@ -85,6 +79,7 @@ class CohortForm(forms.ModelForm):
         model = Cohort
         fields = ["name", "region", "phase", "capacity", "starts_on"]
         widgets = {"starts_on": DateInput()}
+        field_classes = {"starts_on": DateField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -100,4 +95,13 @@ class ScreenForm(forms.Form):
         label="Cohort waarin het huishouden zou instromen",
         queryset=Cohort.objects.all(),
         required=False,
+    )
+
+
+class IntakeImportForm(forms.Form):
+    file = forms.FileField(label="Excel-bestand (.xlsx, hoogstens 5 MB)")
+    dry_run = forms.BooleanField(
+        label="Alleen controleren (proefimport): er wordt niets opgeslagen",
+        required=False,
+        initial=True,
     )

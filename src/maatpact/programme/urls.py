@@ -13,5 +13,11 @@ urlpatterns = [
     path("programma/fase/<int:pk>/besluit/", views.phase_document, name="phase_document"),
     path("programma/cohorten/nieuw/", views.cohort_new, name="cohort_new"),
     path("programma/cohorten/<int:pk>/wijzigen/", views.cohort_edit, name="cohort_edit"),
+    path("huishoudens/inlezen/", views.intake_import_page, name="intake_import"),
+    path(
+        "huishoudens/inlezen/sjabloon.xlsx",
+        views.intake_import_template,
+        name="intake_import_template",
+    ),
     path("huishoudens/<str:number>/screening/", views.screen, name="screen"),
 ]

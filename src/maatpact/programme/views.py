@@ -13,8 +13,15 @@ from maatpact.accounts import policies
 from maatpact.common.forms import apply_validation_error
 from maatpact.households.models import Cohort
 
-from . import access, selectors, services
-from .forms import ClosePhaseForm, CohortForm, PhaseForm, ProgrammeForm, ScreenForm
+from . import access, intake_import, selectors, services
+from .forms import (
+    ClosePhaseForm,
+    CohortForm,
+    IntakeImportForm,
+    PhaseForm,
+    ProgrammeForm,
+    ScreenForm,
+)
 from .models import Phase, Programme
 
 
@@ -201,3 +208,43 @@ def screen(request: HttpRequest, number: str) -> HttpResponse:
         raise Http404 from exc
     messages.success(request, f"Screening vastgelegd: {screening.get_result_display().lower()}.")
     return redirect("households:detail", number=number)
+
+
+@login_required
+def intake_import_page(request: HttpRequest) -> HttpResponse:
+    """Back-dated intake from an Excel file; a dry run first, then the real import."""
+    if not policies.can_register_household(request.user):
+        raise Http404
+    form = IntakeImportForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            report = intake_import.run_import(
+                request.user, upload.read(), dry_run=form.cleaned_data["dry_run"]
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            if report.ok and not report.dry_run:
+                messages.success(
+                    request, f"{report.imported} huishoudens zijn ingelezen met hun eigen data."
+                )
+    return render(
+        request,
+        "programme/intake_import.html",
+        {"form": form, "report": report},
+        status=400 if report is not None and not report.ok else 200,
+    )
+
+
+@login_required
+def intake_import_template(request: HttpRequest) -> HttpResponse:
+    if not policies.can_register_household(request.user):
+        raise Http404
+    response = HttpResponse(
+        intake_import.template_workbook(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = 'attachment; filename="maatpact-inlezen.xlsx"'
+    return response

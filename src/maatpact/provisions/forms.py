@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import forms
 
+from maatpact.common.forms import DateField, MoneyField
 from maatpact.regions.models import Organisation
 
 from .models import Law, Provision
@@ -14,10 +17,6 @@ FINANCIER_KINDS = [
     Organisation.Kind.OVERHEID,
     Organisation.Kind.OVERIG,
 ]
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class ProvisionForm(forms.Form):
@@ -33,20 +32,19 @@ class ProvisionForm(forms.Form):
         required=False,
         empty_label="Geen of onbekend",
     )
-    starts_on = forms.DateField(label="Start", widget=DateInput)
-    ends_on = forms.DateField(
+    starts_on = DateField(label="Start")
+    ends_on = DateField(
         label="Einde (laatste dag)",
-        widget=DateInput,
         required=False,
         help_text="Leeg laten als de voorziening doorloopt.",
     )
     cost_kind = forms.ChoiceField(label="Soort kosten", choices=Provision.CostKind.choices)
-    amount = forms.CharField(
+    amount = MoneyField(
         label="Bedrag in euro",
-        max_length=20,
-        help_text="Per maand of eenmalig, bijvoorbeeld 1250,00.",
+        min_value=Decimal("0"),
+        help_text="Per maand of eenmalig, bijvoorbeeld 1.250,00.",
     )
 
 
 class EndForm(forms.Form):
-    ends_on = forms.DateField(label="Laatste dag van de voorziening", widget=DateInput)
+    ends_on = DateField(label="Laatste dag van de voorziening")

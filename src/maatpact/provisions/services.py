@@ -115,6 +115,8 @@ def update_provision(actor: User, provision: Provision, **fields: Any) -> Provis
     for name, value in fields.items():
         setattr(provision, name, value)
     _validate(provision)
+    if not changed:  # an unchanged edit form writes nothing and logs no change
+        return provision
     provision.save()
     record(
         actor,

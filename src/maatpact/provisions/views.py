@@ -93,7 +93,7 @@ def _initial(provision: Provision) -> dict:
         "starts_on": provision.starts_on,
         "ends_on": provision.ends_on,
         "cost_kind": provision.cost_kind,
-        "amount": f"{provision.amount:.2f}".replace(".", ","),
+        "amount": provision.amount,
     }
 
 

@@ -6,21 +6,14 @@ from django import forms
 
 from maatpact.accounts import policies
 from maatpact.common import dates
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("format", "%Y-%m-%d")
-        super().__init__(**kwargs)
+from maatpact.common.forms import DateField
 
 
 class ReportForm(forms.Form):
     """The period and scope of the interim report (GET parameters, so links can be shared)."""
 
-    van = forms.DateField(label="Van", widget=DateInput())
-    tot = forms.DateField(label="Tot en met", widget=DateInput())
+    van = DateField(label="Van")
+    tot = DateField(label="Tot en met")
     gemeente = forms.ModelChoiceField(
         label="Gemeente",
         queryset=None,

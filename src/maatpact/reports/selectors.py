@@ -39,9 +39,14 @@ class Report:
         }
 
 
+CENT = Decimal("0.01")
+
+
 def _plain(v: Any) -> Any:
+    """JSON values: every Decimal in the report is an amount of money, written as a
+    string with exactly two decimals (the database may drop trailing zeros of a sum)."""
     if isinstance(v, Decimal):
-        return str(v)
+        return str(v.quantize(CENT))
     return v
 
 

@@ -173,22 +173,6 @@ def database_unavailable_response(request: HttpRequest, exc: BaseException) -> H
     return response
 
 
-def client_ip(request: HttpRequest) -> str:
-    """The client address for lockouts, behind ``MAATPACT_TRUSTED_PROXIES`` proxies.
-
-    Only the entries our own proxies appended to X-Forwarded-For are trusted (counted
-    from the right); anything a client put in the header itself is ignored. Without
-    proxies, the socket address.
-    """
-    count = int(getattr(settings, "MAATPACT_TRUSTED_PROXIES", 0))
-    if count > 0:
-        hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-        hops = [h for h in hops if h]
-        if len(hops) >= count:
-            return hops[-count]
-    return request.META.get("REMOTE_ADDR", "")
-
-
 class SlidingSessionMiddleware:
     """The idle timeout slides with activity, without a session write on every request.
 

@@ -1,22 +1,9 @@
-"""Presentation of estimates (floats from NumPy) in Dutch notation."""
-
-from decimal import Decimal
+"""Presentation of estimates (floats from NumPy) in Dutch notation; amounts go through
+the one ``euro`` filter of ``common``."""
 
 from django import template
 
-from maatpact.common.money import euro
-
 register = template.Library()
-
-
-@register.filter
-def eur(value) -> str:
-    """Euros for Decimals and NumPy floats alike (estimates are floats, money is not)."""
-    if value is None:
-        return "—"
-    if isinstance(value, float):
-        value = Decimal(repr(round(value, 2)))
-    return euro(Decimal(value))
 
 
 @register.filter

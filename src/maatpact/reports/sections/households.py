@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Case, Count, IntegerField, Value, When
+from django.db.models import Case, CharField, Count, IntegerField, Value, When
 
 from maatpact.common import versions
 from maatpact.households.models import Cohort, Household
@@ -46,16 +46,34 @@ def _status_table(key, caption, groups, counts, selector, query) -> Table:
     )
 
 
+def status_on(day) -> Case:
+    """The status a household had at the end of ``day``, from the dates its status steps
+    set (aangemeld → geselecteerd → actief → afgesloten, only forward): a past period's
+    table does not change as households move on."""
+    Status = Household.Status
+    return Case(
+        When(closed_on__lte=day, then=Value(Status.AFGESLOTEN.value)),
+        When(started_on__lte=day, then=Value(Status.ACTIEF.value)),
+        When(selected_on__lte=day, then=Value(Status.GESELECTEERD.value)),
+        default=Value(Status.AANGEMELD.value),
+        output_field=CharField(),
+    )
+
+
 def compute_households(ctx: ReportContext) -> SectionResult:
     selector = "maatpact.reports.sections.households.compute_households"
-    population = in_period(ctx)
+    population = in_period(ctx).annotate(status_then=status_on(ctx.date_to))
     by_mun = {
-        (r["municipality_id"], r["status"]): r["n"]
-        for r in population.order_by().values("municipality_id", "status").annotate(n=Count("pk"))
+        (r["municipality_id"], r["status_then"]): r["n"]
+        for r in population.order_by()
+        .values("municipality_id", "status_then")
+        .annotate(n=Count("pk"))
     }
     by_phase = {
-        (r["cohort__phase"], r["status"]): r["n"]
-        for r in population.order_by().values("cohort__phase", "status").annotate(n=Count("pk"))
+        (r["cohort__phase"], r["status_then"]): r["n"]
+        for r in population.order_by()
+        .values("cohort__phase", "status_then")
+        .annotate(n=Count("pk"))
     }
     mun_ids = {m for m, _ in by_mun}
     if ctx.municipality is not None:
@@ -67,12 +85,12 @@ def compute_households(ctx: ReportContext) -> SectionResult:
     if any(p is None for p, _ in by_phase):
         phases.append((None, "Nog geen cohort"))
     query = (
-        f"COUNT(*) van {PERIOD_TEXT}, gegroepeerd naar {{}} en huidige status "
-        "(households.Household)"
+        f"COUNT(*) van {PERIOD_TEXT}, gegroepeerd naar {{}} en de status op de einddatum "
+        "(uit de data van selectie, start en afsluiting; households.Household)"
     )
     mun_table = _status_table(
         "per_gemeente",
-        "Huishoudens per gemeente en status",
+        "Huishoudens per gemeente en status op de einddatum",
         municipalities,
         by_mun,
         selector,
@@ -80,7 +98,7 @@ def compute_households(ctx: ReportContext) -> SectionResult:
     )
     phase_table = _status_table(
         "per_fase",
-        "Huishoudens per fase (cohort) en status",
+        "Huishoudens per fase (cohort) en status op de einddatum",
         phases,
         by_phase,
         selector,

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from decimal import Decimal
 from fractions import Fraction
 
 from django.db import connection
@@ -160,7 +159,8 @@ def figures_row(households: int, before_cents: int, during_cents: int, month_uni
     during = costing.euros(during_cents)
     b = costing.to_euros(Fraction(before_cents * UNITS, households)) if households else None
     d = costing.per_year(during, month_units)
-    years = (Decimal(month_units) / (UNITS * 12)).quantize(Decimal("0.01"))
+    # Household-years are not money: a plain number with two decimals, not "€".
+    years = round(month_units / (UNITS * 12), 2)
     return before, during, b, d, (None if b is None or d is None else d - b), years
 
 
