@@ -164,13 +164,15 @@ def contract_years(data: dict) -> int:
 
 def expand_rate_card(data: dict, errors: dict[str, list[str]]) -> list[dict]:
     """Rate card lines per payer: a line without a payer is shared by the payers'
-    shares; a fixed price is split to the cent by largest remainder (the parts add up
+    shares (a single payer: all of it); a fixed price is split to the cent by largest remainder (the parts add up
     to the price), a savings share must split exactly to 0.01 %."""
     shares = {
         p["organisation"].pk: p.get("share_percent")
         for p in data["payers"]
         if p.get("share_percent") is not None
     }
+    if not shares and len(data["payers"]) == 1:  # a single payer pays every line
+        shares = {data["payers"][0]["organisation"].pk: HUNDRED}
     lines = []
     for n, raw in enumerate(data["rate_card"], start=1):
         line = {**RATE_DEFAULTS, **raw}
@@ -288,7 +290,7 @@ def _check_rate_card(data: dict, lines: list[dict], errors: dict[str, list[str]]
         if key in seen:
             errors["rate_card"].append(f"{where}: deze betaler heeft hier al een tarief.")
         seen.add(key)
-    measured = {ln["definition"].code for ln in lines}
+    measured = {ln["definition"].code for ln in data["rate_card"]}
     for t in data["triggers"]:
         code = t["definition"].code
         if code not in measured:
