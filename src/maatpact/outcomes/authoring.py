@@ -164,8 +164,8 @@ def contract_years(data: dict) -> int:
 
 def expand_rate_card(data: dict, errors: dict[str, list[str]]) -> list[dict]:
     """Rate card lines per payer: a line without a payer is shared by the payers'
-    shares (a single payer: all of it); a fixed price is split to the cent by largest remainder (the parts add up
-    to the price), a savings share must split exactly to 0.01 %."""
+    shares (a single payer: all of it); a fixed price is split to the cent by largest
+    remainder (the parts add up to the price), a savings share exactly to 0.01 %."""
     shares = {
         p["organisation"].pk: p.get("share_percent")
         for p in data["payers"]
