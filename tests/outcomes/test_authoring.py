@@ -3,6 +3,7 @@ and signs (four eyes) a contract through /api/v1/; bad input gets a Dutch messag
 field and stores nothing; financiers and investors read only their own."""
 
 from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -10,7 +11,7 @@ from django.utils import timezone
 
 from maatpact.accounts.models import Role
 from maatpact.outcomes import services
-from maatpact.outcomes.models import Contract, ContractVersion, RateCardLine
+from maatpact.outcomes.models import Contract, ContractVersion, OutcomeDefinition, RateCardLine
 from tests import factories
 from tests.conftest import login
 
@@ -147,9 +148,7 @@ def test_shares_that_do_not_add_up_to_100(client, regional, parties):
     body = payload(parties)
     body["payers"][1]["share_percent"] = "30.00"
     errors = _bad(client, regional, body)
-    assert errors["payers"] == [
-        "De aandelen van de betalers tellen op tot 90.00 %, niet tot 100 %."
-    ]
+    assert errors["payers"] == ["De aandelen van de betalers tellen op tot 90 %, niet tot 100 %."]
 
 
 def test_negative_price(client, regional, parties):
@@ -302,3 +301,110 @@ def test_outsiders_get_404(client, regional, second_regional, parties, coordinat
         assert client.get(f"{URL}{pk}/statement/").status_code == 404
         assert client.patch(f"{URL}{pk}/", {}, content_type="application/json").status_code == 404
     assert reverse("outcomes:contract", args=[pk])
+
+
+# --- the pages ---------------------------------------------------------------------
+
+
+def _page_post(parties, **head) -> dict:
+    start = timezone.localdate() - timedelta(days=400)
+    end = start + timedelta(days=3 * 365)
+    data = {
+        "name": "SIB via de pagina",
+        "starts_on": start.isoformat(),
+        "ends_on": end.isoformat(),
+        "follow_up_months": "0",
+        "deadweight_paid": "1",
+        "deadweight_of": "1",
+        **head,
+    }
+    rows = {
+        "payers": [
+            {
+                "organisation": parties["gemeente"].pk,
+                "share_percent": "50",
+                "attachment_fee": "100,00",
+            },
+            {"organisation": parties["verzekeraar"].pk, "share_percent": "50"},
+        ],
+        "fee_shares": [],
+        "rate_card": [
+            {
+                "definition": OutcomeDefinition.objects.get(code="huisuitzetting-voorkomen").pk,
+                "method": "vast",
+                "price": "1.000,00",
+            },
+        ],
+        "triggers": [],
+        "investors": [
+            {
+                "organisation": parties["fonds_a"].pk,
+                "committed": "5.000,00",
+                "drawn_on_1": start.isoformat(),
+                "amount_1": "2.000,00",
+            },
+            {
+                "organisation": parties["fonds_b"].pk,
+                "committed": "5.000,00",
+                "drawn_on_1": start.isoformat(),
+                "amount_1": "3.000,00",
+            },
+        ],
+        "periods": [
+            {
+                "name": "Jaar 1",
+                "starts_on": start.isoformat(),
+                "ends_on": (start + timedelta(days=364)).isoformat(),
+            }
+        ],
+    }
+    for key, items in rows.items():
+        data[f"{key}-TOTAL_FORMS"] = str(len(items) + 1)  # one spare, empty row
+        data[f"{key}-INITIAL_FORMS"] = "0"
+        for n, item in enumerate(items):
+            for field, value in item.items():
+                data[f"{key}-{n}-{field}"] = value
+        data[f"{key}-{len(items)}-method"] = "vast"
+    return data
+
+
+def test_the_pages_create_sign_and_show_a_contract_with_two_payers_and_two_investors(
+    client, regional, second_regional, parties
+):
+    login(client, regional)
+    assert client.get(reverse("outcomes:contract_new")).status_code == 200
+    response = client.post(reverse("outcomes:contract_new"), _page_post(parties))
+    contract = Contract.objects.get(name="SIB via de pagina")
+    assert response.status_code == 302
+    assert contract.status == "concept" and contract.investments.count() == 2
+    assert sorted(contract.rate_card.values_list("price", flat=True)) == [
+        Decimal("500.00"),
+        Decimal("500.00"),
+    ]
+    edit = client.get(reverse("outcomes:contract_edit", args=[contract.pk]))
+    assert edit.status_code == 200 and "SIB via de pagina" in edit.content.decode()
+    client.post(reverse("outcomes:contract_sign", args=[contract.pk]))
+    contract.refresh_from_db()
+    assert contract.status == "concept"  # the author cannot sign
+    login(client, second_regional)
+    client.post(reverse("outcomes:contract_sign", args=[contract.pk]))
+    contract.refresh_from_db()
+    assert contract.status == "getekend" and contract.signed_by == second_regional
+    investor = factories.user(Role.FINANCIER, None, organisation=parties["fonds_a"])
+    login(client, investor)
+    html = client.get(reverse("outcomes:contract", args=[contract.pk])).content.decode()
+    assert str(parties["fonds_a"]) in html and str(parties["fonds_b"]) not in html
+    assert client.get(reverse("outcomes:contract_new")).status_code == 404
+    assert client.get(reverse("outcomes:contract_edit", args=[contract.pk])).status_code == 404
+
+
+def test_the_page_keeps_the_input_and_names_the_error(client, regional, parties):
+    login(client, regional)
+    data = _page_post(parties)
+    data["payers-1-share_percent"] = "40"
+    response = client.post(reverse("outcomes:contract_new"), data)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "tellen op tot 90 %, niet tot 100 %" in html
+    assert 'value="SIB via de pagina"' in html
+    assert not Contract.objects.exists()

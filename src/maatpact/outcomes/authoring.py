@@ -84,6 +84,11 @@ RATE_DEFAULTS: dict = {
 }
 
 
+def percent(value: Decimal) -> str:
+    """A percentage the Dutch way, without trailing zeros: 90, 99,5."""
+    return format(value.normalize(), "f").replace(".", ",")
+
+
 def contract_input(contract: Contract) -> dict:
     """The contract as it stands, in the form ``save_contract`` takes (for a change of
     part of it, and for reading it back)."""
@@ -222,7 +227,8 @@ def _check_parties(data: dict, errors: dict[str, list[str]]) -> None:
             errors["payers"].append("Een aandeel kan niet negatief zijn.")
         elif sum(given) != HUNDRED:
             errors["payers"].append(
-                f"De aandelen van de betalers tellen op tot {sum(given)} %, niet tot 100 %."
+                f"De aandelen van de betalers tellen op tot {percent(sum(given))} %, "
+                "niet tot 100 %."
             )
     for p in payers:
         if (p.get("attachment_fee") or 0) < 0:
