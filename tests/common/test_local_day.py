@@ -97,6 +97,8 @@ def test_no_code_turns_a_moment_into_a_day_by_itself():
     for path in sorted(SRC.rglob("*.py")):
         if "migrations" in path.parts or path.name == "dates.py":
             continue
+        if path.relative_to(SRC).as_posix() == "reports/check.py":
+            continue  # the report's second, independent computation: it must not share dates
         for number, line in enumerate(path.read_text().splitlines(), 1):
             for pattern, why in FORBIDDEN.items():
                 if re.search(pattern, line):

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from maatpact.accounts import policies
-from maatpact.common.forms import apply_validation_error
+from maatpact.common.forms import MoneyField, apply_validation_error
 from maatpact.provisions.models import Law
 from maatpact.regions.models import Municipality, Region
 
@@ -29,11 +29,15 @@ class ContributionForm(forms.Form):
         label="Bronbudget (wet)", queryset=Law.objects.all(), required=False
     )
     budget_line = forms.CharField(label="Begrotingspost", max_length=200, required=False)
-    amount = forms.CharField(label="Bedrag (euro)", max_length=20, required=False)
+    amount = MoneyField(label="Bedrag (euro)", required=False)
 
     def clean(self):
         data = super().clean()
-        filled = [data.get(f) for f in ("municipality", "source", "amount")]
+        filled = [
+            data.get("municipality") is not None,
+            data.get("source") is not None,
+            data.get("amount") is not None,
+        ]
         if any(filled) and not all(filled):
             raise forms.ValidationError("Vul gemeente, bronbudget en bedrag alle drie in.")
         return data
@@ -45,9 +49,8 @@ ContributionFormSet = forms.formset_factory(ContributionForm, extra=ROWS, max_nu
 class FundForm(forms.Form):
     region = forms.ModelChoiceField(label="Regio", queryset=Region.objects.all())
     name = forms.CharField(label="Naam van het fonds", max_length=120)
-    amount = forms.CharField(
+    amount = MoneyField(
         label="Omvang (euro)",
-        max_length=20,
         required=False,
         help_text="Ter controle: de bijdragen moeten hier precies op uitkomen.",
     )

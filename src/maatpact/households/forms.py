@@ -34,10 +34,9 @@ class IntakeForm(forms.Form):
         required=False,
         help_text="Laat leeg om zelf regisseur te worden.",
     )
-    registered_on = forms.DateField(
+    registered_on = DateField(
         label="Aangemeld op",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text="Alleen invullen voor een huishouden dat al eerder werd geholpen; "
         "leeg is vandaag.",
     )
@@ -87,10 +86,9 @@ class StatusForm(forms.Form):
         label="Cohort (bij selectie)", queryset=Cohort.objects.all(), required=False
     )
     reason = forms.CharField(label="Reden", max_length=200, required=False)
-    on = forms.DateField(
+    on = DateField(
         label="Datum (leeg is vandaag)",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text="Alleen bij een huishouden dat al vóór Maatpact werd geholpen.",
     )
     override_reason = forms.CharField(

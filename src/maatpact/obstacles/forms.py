@@ -154,7 +154,7 @@ class AdoptionDecisionForm(forms.Form):
         label="Besluit van de raad",
         choices=[("aangenomen", "Aangenomen"), ("afgewezen", "Afgewezen")],
     )
-    decided_on = forms.DateField(label="Datum van het besluit", widget=DateInput)
+    decided_on = DateField(label="Datum van het besluit")
     article = forms.CharField(
         label="Artikel (bij aanname)", max_length=200, required=False, help_text="Bijv. artikel 12a"
     )

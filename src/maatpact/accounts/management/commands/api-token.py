@@ -9,10 +9,10 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
 from maatpact.accounts import tokens
 from maatpact.accounts.models import ApiToken, User
+from maatpact.common.templatetags.maatpact import datum
 
 
 class Command(BaseCommand):
@@ -48,7 +48,7 @@ class Command(BaseCommand):
             raise CommandError(" ".join(exc.messages)) from exc
         self.stderr.write(
             f"Token {token.pk} voor {user.username}, geldig tot "
-            f"{timezone.localtime(token.expiry):%Y-%m-%d %H:%M}. Wordt maar één keer getoond:"
+            f"{datum(token.expiry, 'kort tijd')}. Wordt maar één keer getoond:"
         )
         self.stdout.write(text)
 
@@ -59,7 +59,7 @@ class Command(BaseCommand):
         for token in qs:
             self.stdout.write(
                 f"{token.pk}\t{token.user.username}\t{token.name}\t"
-                f"tot {timezone.localtime(token.expiry):%Y-%m-%d %H:%M}"
+                f"tot {datum(token.expiry, 'kort tijd')}"
             )
 
     def _intrekken(self, id, **options):
