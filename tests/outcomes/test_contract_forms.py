@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from maatpact.accounts.models import Role
 from maatpact.common.versions import OUTCOMES, data_changed
+from maatpact.households.models import Cohort, Household
 from maatpact.outcomes.models import AchievedOutcome, OutcomeDefinition, PaymentPeriod
 from tests import factories
 from tests.conftest import login
@@ -287,3 +288,52 @@ def test_form_5_measurement_after_a_follow_up_period(client, people, payer, coor
     q2 = periods(client, diluted)["P2"]
     assert "schuldregeling-gestart" not in q2["lines"]
     assert (q2["waiting_follow_up"], q2["waiting_trigger"]) == (0, 3)
+
+
+def _cohorts(coordinator):
+    made = []
+    for name, days in (("Cohort A (test)", [790, 780, 770, 760]), ("Cohort B (test)", [400] * 4)):
+        cohort = Cohort.objects.create(
+            name=name,
+            region=coordinator.municipality.region,
+            phase=2,
+            capacity=10,
+            starts_on=timezone.localdate() - timedelta(days=max(days)),
+        )
+        members = households(coordinator, days)
+        Household.objects.filter(pk__in=[h.pk for h in members]).update(cohort=cohort)
+        made.append((cohort, members))
+    return made
+
+
+def test_form_3_per_cohort_triggers_and_a_final_pooled_trigger(client, people, payer, coordinator):
+    """Peterborough: a cohort pays only if its own rate beats the comparison (50 %) by
+    10 % (55 % needed); at the end the cohorts together pay if they beat it by 7.5 %
+    (53.75 %). Cohort A 3 of 4 = 75 %: paid in P1 (3 × € 100). Cohort B 2 of 4 = 50 %:
+    waits in P1; in the last period the pooled 5 of 8 = 62.5 % passes the final test and
+    B's two outcomes are paid (€ 200). Without the final test they keep waiting."""
+    (a, a_members), (b, b_members) = _cohorts(coordinator)
+    common = {
+        "cohorts": [a.pk, b.pk],
+        "rate_card": [{"definition": "schuldregeling-gestart", "price": "100.00"}],
+        "trigger_percent": "10.00",
+        "trigger_per_cohort": True,
+        "triggers": [{"definition": "schuldregeling-gestart", "comparison_rate": "0.5000"}],
+    }
+    pooled = author(client, people, payer, "Vorm 3", final_trigger_percent="7.50", **common)
+    per_cohort_only = author(client, people, payer, "Vorm 3 zonder eindtoets", **common)
+    for hh in a_members[:3] + b_members[:2]:
+        outcome(hh, "schuldregeling-gestart", people["author"], days_ago=2)
+    p = periods(client, pooled)
+    first = p["P1"]["lines"]["schuldregeling-gestart"]
+    assert (first["count"], first["paid"]) == (3, "300.00")
+    assert "drempel +10.00 % t.o.v. vergelijking in het cohort gehaald" in first["rule"]
+    assert p["P1"]["waiting_trigger"] == 2
+    final = p["P2"]["lines"]["schuldregeling-gestart"]
+    assert (final["count"], final["paid"]) == (2, "200.00")
+    assert "eindtoets +7.50 % over alle cohorten samen gehaald" in final["rule"]
+    assert p["P2"]["waiting_trigger"] == 0
+    q = periods(client, per_cohort_only)
+    assert q["P1"]["lines"]["schuldregeling-gestart"]["paid"] == "300.00"
+    assert "schuldregeling-gestart" not in q["P2"]["lines"]
+    assert q["P2"]["waiting_trigger"] == 2

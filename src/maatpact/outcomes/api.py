@@ -464,6 +464,17 @@ class ContractWriteSerializer(serializers.Serializer):
     trigger_percent = serializers.DecimalField(
         max_digits=6, decimal_places=2, required=False, allow_null=True, default=None
     )
+    trigger_per_cohort = serializers.BooleanField(
+        default=False, help_text="De drempel geldt per cohort (het cohort van het huishouden)"
+    )
+    final_trigger_percent = serializers.DecimalField(
+        max_digits=6,
+        decimal_places=2,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Eindtoets in de laatste periode over alle cohorten samen (%)",
+    )
     triggers = TriggerSerializer(many=True, default=list)
     periods = PeriodInSerializer(many=True, default=list)
 

@@ -49,6 +49,8 @@ TERMS = (
     "deadweight_of",
     "deadweight_on_fees",
     "trigger_percent",
+    "trigger_per_cohort",
+    "final_trigger_percent",
     "triggers",
 )
 
@@ -67,6 +69,8 @@ DEFAULTS: dict = {
     "deadweight_of": 1,
     "deadweight_on_fees": False,
     "trigger_percent": None,
+    "trigger_per_cohort": False,
+    "final_trigger_percent": None,
     "triggers": [],
     "periods": [],
 }
@@ -151,6 +155,8 @@ def contract_input(contract: Contract) -> dict:
         "deadweight_of": contract.deadweight_of,
         "deadweight_on_fees": contract.deadweight_on_fees,
         "trigger_percent": contract.trigger_percent,
+        "trigger_per_cohort": contract.trigger_per_cohort,
+        "final_trigger_percent": contract.final_trigger_percent,
         "triggers": [
             {"definition": definition, "comparison_rate": rate}
             for definition, rate in comparison.values()
@@ -308,9 +314,12 @@ def _check_rate_card(data: dict, lines: list[dict], errors: dict[str, list[str]]
             errors["triggers"].append(
                 f"Het percentage van de vergelijkingsgroep voor '{code}' ligt tussen 0 en 1."
             )
-    if data["triggers"] and data["trigger_percent"] is None:
+    thresholds = (data["trigger_percent"], data.get("final_trigger_percent"))
+    if data["triggers"] and thresholds == (None, None):
         errors["trigger_percent"].append("Geef de drempel (%) voor de triggers.")
-    if data["trigger_percent"] is not None and not data["triggers"]:
+    if data.get("trigger_per_cohort") and data["trigger_percent"] is None:
+        errors["trigger_percent"].append("Een drempel per cohort vraagt een drempel (%).")
+    if thresholds != (None, None) and not data["triggers"]:
         errors["triggers"].append(
             "Een drempel werkt per resultaat: noem het resultaat en de vergelijkingsgroep."
         )
@@ -537,6 +546,8 @@ TERM_COLUMNS = (
     "deadweight_of",
     "deadweight_on_fees",
     "trigger_percent",
+    "trigger_per_cohort",
+    "final_trigger_percent",
 )
 
 

@@ -25,6 +25,8 @@ def terms_snapshot(contract: Contract) -> dict:
         "deadweight_of": contract.deadweight_of,
         "deadweight_on_fees": contract.deadweight_on_fees,
         "trigger_percent": contract.trigger_percent,
+        "trigger_per_cohort": contract.trigger_per_cohort,
+        "final_trigger_percent": contract.final_trigger_percent,
         "payer_caps": {
             str(org): _money(cap)
             for org, cap in contract.payers.order_by("organisation_id").values_list(
@@ -70,10 +72,17 @@ def same_terms(version: ContractVersion, snapshot: dict) -> bool:
     return (
         all(
             norm(getattr(version, f)) == norm(snapshot[f])
-            for f in ("cap_per_household", "cap_total", "max_return_rate", "trigger_percent")
+            for f in (
+                "cap_per_household",
+                "cap_total",
+                "max_return_rate",
+                "trigger_percent",
+                "final_trigger_percent",
+            )
         )
         and (version.deadweight_paid, version.deadweight_of, version.deadweight_on_fees)
         == (snapshot["deadweight_paid"], snapshot["deadweight_of"], snapshot["deadweight_on_fees"])
+        and version.trigger_per_cohort == snapshot["trigger_per_cohort"]
         and version.payer_caps == snapshot["payer_caps"]
         and version.rate_card == snapshot["rate_card"]
     )

@@ -24,6 +24,9 @@ How a statement is computed (the same order an accountant can follow by hand):
    With a follow-up period of m months a household counts (in the rate, and for
    payment) only once m months after its entry have passed by the period's end, so
    recently attached households do not dilute the rate; its outcomes wait until then.
+   Per cohort (``trigger_per_cohort``) the rate is that of the outcome's own cohort; a
+   final threshold (``final_trigger_percent``) pays, in the contract's last period,
+   every outcome still waiting if the rate over all cohorts together reaches it.
 5. Items are settled one by one in date order, each under what is left of the caps, in
    this order: per household, per contract, the investors' return cap; they scale the
    item's payable total down (payers by largest remainder, see ``split_cents``); then
@@ -36,7 +39,7 @@ How a statement is computed (the same order an accountant can follow by hand):
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -155,6 +158,8 @@ class ContractTerms:
     drawdowns: tuple[Drawdown, ...] = ()
     deadweight_on_fees: bool = False
     follow_up_months: int = 0  # an outcome counts once the household's window has ended
+    trigger_per_cohort: bool = False  # the threshold per cohort, not over all households
+    final_trigger_percent: Decimal | None = None  # pooled test in the last period
 
 
 @dataclass(frozen=True)
@@ -169,6 +174,7 @@ class Period:
 class Attachment:
     household_id: int
     on: date
+    cohort_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -180,6 +186,7 @@ class VerifiedOutcome:
     duration_months: Decimal | None = None  # for counterfactual savings
     duration_days: int | None = None  # for counterfactual savings from days
     attached_on: date | None = None  # the household's entry, for its attachment year
+    cohort_id: int | None = None
 
 
 @dataclass
@@ -480,22 +487,13 @@ def compute_payments(
             matured = [
                 o for o in outcomes[:o_i] if followed_up(terms, o.attached_on, period.ends_on)
             ]
-            counted = sum(1 for a in attachments[:a_i] if followed_up(terms, a.on, period.ends_on))
+            counted = [a for a in attachments[:a_i] if followed_up(terms, a.on, period.ends_on)]
         else:
-            matured, counted = outcomes[:o_i], a_i
-        # Trigger status at the period's end, over everything verified so far.
-        verified_by_def: dict[str, int] = defaultdict(int)
-        for o in matured:
-            verified_by_def[o.definition] += 1
-        for definition in sorted(defined):
-            result.trigger[definition] = _trigger_met(
-                terms.trigger_percent,
-                comparison.get(definition),
-                verified_by_def[definition],
-                counted,
-            )
+            matured, counted = outcomes[:o_i], attachments[:a_i]
         pending = [o for o in matured if o.id not in ledger.outcomes]
-        payable = [o for o in pending if result.trigger.get(o.definition, True)]
+        payable, result.trigger, trigger_notes = _trigger_state(
+            terms, comparison, matured, counted, pending, last=period is periods[-1]
+        )
         result.deferred = len(pending) - len(payable)
         result.waiting_follow_up = sum(
             1 for o in outcomes[:o_i] if o.id not in ledger.outcomes
@@ -520,11 +518,8 @@ def compute_payments(
                 lines_for = rate_lines_for(terms, item)
                 demands = {p: outcome_demand(ln, item) for p, ln in lines_for.items()}
                 rules = {p: rule_text(ln) for p, ln in lines_for.items()}
-                if terms.trigger_percent is not None and comparison.get(item.definition):
-                    rules = {
-                        p: f"{r}; drempel +{terms.trigger_percent} % t.o.v. vergelijking gehaald"
-                        for p, r in rules.items()
-                    }
+                if trigger_notes.get(item.id):
+                    rules = {p: f"{r}; {trigger_notes[item.id]}" for p, r in rules.items()}
                 household_id, definition, outcome_id = item.household_id, item.definition, item.id
                 ledger.outcomes.add(outcome_id)
             if not demands:
@@ -604,6 +599,56 @@ def _investor_receipts(
     if not drawn:
         return {}
     return split_capped(total, drawn, room or {})
+
+
+def _trigger_state(
+    terms: ContractTerms,
+    comparison: Mapping[str, Decimal | None],
+    matured: Sequence[VerifiedOutcome],
+    counted: Sequence[Attachment],
+    pending: Sequence[VerifiedOutcome],
+    *,
+    last: bool,
+) -> tuple[list[VerifiedOutcome], dict[str, bool], dict[int, str]]:
+    """Which waiting outcomes the thresholds let through at a period's end, the pooled
+    state per outcome, and per paid outcome the threshold that let it through."""
+    per_cohort = terms.trigger_per_cohort
+
+    def group(item) -> int | None:
+        return item.cohort_id if per_cohort else None
+
+    outcomes_in = Counter((o.definition, group(o)) for o in matured)
+    attached_in = Counter(group(a) for a in counted)
+    pooled = Counter(o.definition for o in matured)
+    state = {
+        d: _trigger_met(terms.trigger_percent, comparison.get(d), pooled[d], len(counted))
+        for d in sorted(comparison)
+    }
+    where = " in het cohort" if per_cohort else ""
+    payable: list[VerifiedOutcome] = []
+    notes: dict[int, str] = {}
+    for o in pending:
+        rate = comparison.get(o.definition)
+        if rate is None or (terms.trigger_percent is None and terms.final_trigger_percent is None):
+            payable.append(o)
+        elif terms.trigger_percent is not None and _trigger_met(
+            terms.trigger_percent,
+            rate,
+            outcomes_in[(o.definition, group(o))],
+            attached_in[group(o)],
+        ):
+            payable.append(o)
+            notes[o.id] = f"drempel +{terms.trigger_percent} % t.o.v. vergelijking{where} gehaald"
+        elif (
+            last
+            and terms.final_trigger_percent is not None
+            and _trigger_met(terms.final_trigger_percent, rate, pooled[o.definition], len(counted))
+        ):
+            payable.append(o)
+            notes[o.id] = (
+                f"eindtoets +{terms.final_trigger_percent} % over alle cohorten samen gehaald"
+            )
+    return payable, state, notes
 
 
 def _trigger_met(

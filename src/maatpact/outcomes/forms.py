@@ -186,6 +186,13 @@ class ContractHeadForm(forms.Form):
         decimal_places=2,
         required=False,
     )
+    trigger_per_cohort = forms.BooleanField(label="Drempel per cohort", required=False)
+    final_trigger_percent = forms.DecimalField(
+        label="Eindtoets over alle cohorten samen (%)",
+        max_digits=6,
+        decimal_places=2,
+        required=False,
+    )
 
 
 def _organisations():

@@ -181,6 +181,10 @@ class Contract(models.Model):
         null=True,
         blank=True,
     )
+    trigger_per_cohort = models.BooleanField("drempel per cohort", default=False)
+    final_trigger_percent = models.DecimalField(
+        "eindtoets over alle cohorten (%)", max_digits=6, decimal_places=2, null=True, blank=True
+    )
 
     class Meta:
         verbose_name = "SIB-contract"
@@ -394,6 +398,10 @@ class ContractVersion(models.Model):
     deadweight_on_fees = models.BooleanField("deadweight ook op instroom", default=False)
     trigger_percent = models.DecimalField(
         "drempel (%)", max_digits=6, decimal_places=2, null=True, blank=True
+    )
+    trigger_per_cohort = models.BooleanField("drempel per cohort", default=False)
+    final_trigger_percent = models.DecimalField(
+        "eindtoets (%)", max_digits=6, decimal_places=2, null=True, blank=True
     )
     # organisation id (str) -> payer cap as a string, or null
     payer_caps = models.JSONField("plafonds per betaler", default=dict)

@@ -116,6 +116,8 @@ def contract_terms(contract: Contract) -> engine.ContractTerms:
         ),
         deadweight_on_fees=contract.deadweight_on_fees,
         follow_up_months=contract.follow_up_months,
+        trigger_per_cohort=contract.trigger_per_cohort,
+        final_trigger_percent=contract.final_trigger_percent,
         cap_per_household=contract.cap_per_household,
         cap_total=contract.cap_total,
         max_return_rate=contract.max_return_rate,
@@ -332,11 +334,13 @@ def _items(
     terms: engine.ContractTerms, households: QuerySet[Household]
 ) -> tuple[list[engine.Attachment], list[engine.VerifiedOutcome]]:
     attachments = [
-        engine.Attachment(pk, started)
-        for pk, started in households.values_list("pk", "started_on").iterator(chunk_size=5000)
+        engine.Attachment(pk, started, cohort)
+        for pk, started, cohort in households.values_list("pk", "started_on", "cohort_id").iterator(
+            chunk_size=5000
+        )
     ]
     codes = {ln.definition for ln in terms.lines}
-    entered = {a.household_id: a.on for a in attachments}
+    entered = {a.household_id: a for a in attachments}
     outcomes = []
     for pk, hid, code, at, duration, days in (
         AchievedOutcome.objects.filter(
@@ -362,7 +366,8 @@ def _items(
                 dates.local_day(at),
                 Decimal(str(duration)) if duration not in (None, "") else None,
                 int(days) if days not in (None, "") else None,
-                entered.get(hid),
+                entered[hid].on if hid in entered else None,
+                entered[hid].cohort_id if hid in entered else None,
             )
         )
     return attachments, outcomes
