@@ -408,3 +408,50 @@ def test_the_page_keeps_the_input_and_names_the_error(client, regional, parties)
     assert "tellen op tot 90 %, niet tot 100 %" in html
     assert 'value="SIB via de pagina"' in html
     assert not Contract.objects.exists()
+
+
+# --- export --------------------------------------------------------------------------
+
+
+def _sheet(content: bytes, title: str) -> list[tuple]:
+    import io
+
+    from openpyxl import load_workbook
+
+    return list(load_workbook(io.BytesIO(content), read_only=True)[title].values)
+
+
+def test_export_holds_only_what_the_reader_may_see(
+    client, regional, second_regional, parties, household
+):
+    pk = _signed(client, regional, second_regional, parties)
+    helpers.start(household, days_ago=300)
+    outcome = helpers.verified(household, regional)
+    outcome.verified_at -= timedelta(days=50)  # inside the contract's one period
+    outcome.save()
+    url = reverse("outcomes:contract_export", args=[pk, "xlsx"])
+    payer = factories.user(Role.FINANCIER, None, organisation=parties["verzekeraar"])
+    login(client, payer)
+    response = client.get(url)
+    assert response.status_code == 200
+    lines = _sheet(response.content, "Afrekening")
+    assert lines[0][0] == "Organisatie"
+    assert {row[0] for row in lines[1:]} == {str(parties["verzekeraar"])}
+    # its share of the shared line: € 400.00 of € 1,000.01, deadweight 5 of 6 -> 333.33
+    assert [(row[4], row[8]) for row in lines[1:]] == [("huisuitzetting-voorkomen", 333.33)]
+    assert _sheet(response.content, "Investeerders") == [
+        ("Investeerder", "Datum", "Soort", "Bedrag")
+    ]
+    investor = factories.user(Role.FINANCIER, None, organisation=parties["fonds_b"])
+    login(client, investor)
+    flows = _sheet(client.get(url).content, "Investeerders")
+    assert {row[0] for row in flows[1:]} == {str(parties["fonds_b"])}
+    assert len(_sheet(client.get(url).content, "Afrekening")) == 1  # header only
+    pdf = client.get(reverse("outcomes:contract_export", args=[pk, "pdf"]))
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    stranger = factories.user(
+        Role.FINANCIER, None, organisation=helpers.org("Ander Fonds (fictief)", "investeerder")
+    )
+    login(client, stranger)
+    assert client.get(url).status_code == 404
+    assert client.get(reverse("outcomes:contract_export", args=[pk, "csv"])).status_code == 404

@@ -18,6 +18,7 @@ urlpatterns = [
     path("sib/<int:pk>/", views.contract_detail, name="contract"),
     path("sib/<int:pk>/wijzigen/", views.contract_edit, name="contract_edit"),
     path("sib/<int:pk>/tekenen/", views.contract_sign, name="contract_sign"),
+    path("sib/<int:pk>/afrekening.<str:fmt>", views.contract_export, name="contract_export"),
     path("sib/<int:pk>/perioden/", views.period_add, name="period_add"),
     path("sib/<int:pk>/perioden/<int:period_pk>/betalen/", views.period_pay, name="period_pay"),
     path("sib/<int:pk>/tarieven/", views.rate_add, name="rate_add"),

@@ -19,7 +19,7 @@ from maatpact.accounts import policies
 from maatpact.audit.services import Action, record, record_many
 from maatpact.common.forms import apply_validation_error
 
-from . import authoring, projection, selectors, services
+from . import authoring, export, projection, selectors, services
 from .forms import (
     CapsForm,
     ContractHeadForm,
@@ -234,6 +234,24 @@ def _contract_form(request: HttpRequest, contract: Contract | None) -> HttpRespo
         "outcomes/contract_form.html",
         {"contract": contract, "head": head, "sets": sets},
     )
+
+
+@login_required
+def contract_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """Contract and statement for the financier's accounts, as far as the user may see."""
+    if fmt not in ("pdf", "xlsx"):
+        raise Http404
+    contract = selectors.get_contract(request.user, pk)
+    st = selectors.statement(request.user, contract)
+    record(request.user, Action.EXPORT, contract, detail=f"contract en afrekening {fmt}")
+    if fmt == "pdf":
+        body, kind = export.statement_pdf(contract, st), "application/pdf"
+    else:
+        body = export.statement_xlsx(contract, st)
+        kind = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    response = HttpResponse(body, content_type=kind)
+    response["Content-Disposition"] = f'attachment; filename="contract-{contract.pk}.{fmt}"'
+    return response
 
 
 @login_required
