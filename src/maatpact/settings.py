@@ -87,6 +87,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Cache-Control: no-store, private on every response a view did not mark itself.
+    "maatpact.security.middleware.NoStoreMiddleware",
     # Database briefly unreachable -> a Dutch 503 page instead of a traceback.
     "maatpact.security.middleware.DatabaseUnavailableMiddleware",
     "maatpact.security.middleware.HostileInputMiddleware",
@@ -149,7 +151,28 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Staff sign-in through the municipality's identity provider; inactive unless
+    # OIDC_RP_CLIENT_ID is set (docs/security.md).
+    "maatpact.accounts.oidc.StaffOIDCBackend",
 ]
+
+# OpenID Connect (mozilla-django-oidc), read from the environment; empty = off.
+OIDC_RP_CLIENT_ID = os.environ.get("OIDC_RP_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_RP_CLIENT_SECRET", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("OIDC_OP_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("OIDC_OP_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = os.environ.get("OIDC_OP_USER_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("OIDC_OP_JWKS_ENDPOINT", "")
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_RP_SCOPES = "openid profile email"
+OIDC_USE_PKCE = True
+OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_callback"
+OIDC_TIMEOUT = 10
+MAATPACT_OIDC = {
+    "REGION": os.environ.get("OIDC_REGION", ""),  # a region code; empty: any municipality
+    "ROLE_CLAIM": os.environ.get("OIDC_ROLE_CLAIM", "maatpact_rol"),
+    "MUNICIPALITY_CLAIM": os.environ.get("OIDC_MUNICIPALITY_CLAIM", "gemeente"),
+}
 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -318,6 +341,11 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # Fields a pseudonymised view leaves out are optional in the schema.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "maatpact.api.mixins.pseudonymised_fields_optional",
+    ],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

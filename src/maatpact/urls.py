@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from maatpact.accounts import oidc
 from maatpact.common import views as common_views
 from maatpact.households import views as household_views
 
@@ -10,6 +11,8 @@ urlpatterns = [
     path("healthz", common_views.health, name="health"),
     path("inloggen/", auth_views.LoginView.as_view(), name="login"),
     path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
+    path("oidc/start/", oidc.StartView.as_view(), name="oidc_start"),
+    path("oidc/callback/", oidc.CallbackView.as_view(), name="oidc_callback"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("beheer/", admin.site.urls),
     path("api/v1/", include("maatpact.api.urls")),

@@ -41,7 +41,8 @@ def test_team_lead_sees_municipality_household_and_can_hand_over(client, househo
 
 
 def test_coordinator_cannot_hand_over(client, household, coordinator):
-    assert _get(client, coordinator, "households:handover", household).status_code == 404
+    # The coordinator sees the household: the forbidden action is 403 (issue 14).
+    assert _get(client, coordinator, "households:handover", household).status_code == 403
 
 
 def test_regional_team_sees_pseudonymised_only(client, household, regional):

@@ -140,3 +140,21 @@ def test_every_money_field_of_every_form_is_a_money_field():
             if money and not any(w in label for w in NOT_MONEY):
                 offenders.append(f"{path.parent.name}/forms.py:{node.lineno} {label!r}")
     assert not offenders, "\n".join(offenders)
+
+
+def test_every_date_field_of_every_form_follows_the_convention():
+    """A plain ``forms.DateField`` or ``forms.DateInput`` renders the locale format or
+    needs its own ISO format: every form uses ``common.forms.DateField``/``DateInput``."""
+    offenders = []
+    for path in sorted(Path(maatpact.__file__).parent.glob("*/forms.py")):
+        if path.parent.name == "common":
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if (
+                isinstance(node, ast.Attribute)
+                and node.attr in ("DateField", "DateInput", "TimeField", "DateTimeField")
+                and isinstance(node.value, ast.Name)
+                and node.value.id == "forms"
+            ):
+                offenders.append(f"{path.parent.name}/forms.py:{node.lineno} forms.{node.attr}")
+    assert not offenders, "\n".join(offenders)

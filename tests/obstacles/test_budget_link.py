@@ -101,7 +101,9 @@ def test_financier_with_consent_sees_obstacle_but_no_spends(
         household,
         partner=financier.organisation,
         kind="delen",
-        purpose="Resultaatmeting",
+        # Case content needs a purpose that grants it (outcome measurement does not).
+        data_purpose="huisuitzetting_voorkomen",
+        purpose="Voorkomen huisuitzetting",
         basis="toestemming",
         given_on=date(2020, 1, 1),
     )

@@ -55,7 +55,9 @@ def test_financier_sees_obstacle_only_with_consent(client, coordinator, househol
         household,
         partner=financier.organisation,
         kind="delen",
-        purpose="Resultaatmeting",
+        # Case content needs a purpose that grants it (outcome measurement does not).
+        data_purpose="huisuitzetting_voorkomen",
+        purpose="Voorkomen huisuitzetting",
         basis="toestemming",
         given_on=date(2020, 1, 1),
     )
@@ -76,7 +78,8 @@ def test_regional_team_pseudonymised_until_escalated_to_it(
     assert member.last_name not in html and household.street not in html
     api = client.get(f"/api/v1/obstacles/{obstacle.pk}/").json()
     assert api["full_access"] is False and "description" not in api
-    assert client.get(reverse("obstacles:breakthrough", args=[obstacle.pk])).status_code == 404
+    # Visible (pseudonymised) but not workable: a forbidden action, 403 (issue 14).
+    assert client.get(reverse("obstacles:breakthrough", args=[obstacle.pk])).status_code == 403
 
     # On the team lead's level: still pseudonymised.
     put_on_level(obstacle, "teamleider")

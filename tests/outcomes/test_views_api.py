@@ -141,8 +141,9 @@ def test_analyst_sees_outcomes_but_cannot_verify(client, household, analyst):
     login(client, analyst)
     assert client.get(reverse("outcomes:list")).status_code == 200
     response = client.post(reverse("outcomes:detail", args=[outcome.pk]), {"decision": "verifieer"})
-    assert response.status_code == 404
-    assert client.post(f"/api/v1/achieved-outcomes/{outcome.pk}/verify/").status_code == 404
+    # The analyst sees the outcome: verifying it is a forbidden action, 403 (issue 14).
+    assert response.status_code == 403
+    assert client.post(f"/api/v1/achieved-outcomes/{outcome.pk}/verify/").status_code == 403
 
 
 def test_coordinator_has_no_regional_outcome_list_or_savings(client, coordinator):
@@ -190,14 +191,14 @@ def test_negative_price_via_api(client, regional, financier, household):
     )
     assert response.status_code == 400
     assert response.json()["price"] == ["Een prijs kan niet negatief zijn."]
-    # financiers cannot change the contract at all
+    # financiers read their contract but cannot change it: 403 (issue 14)
     login(client, financier)
     response = client.post(
         f"/api/v1/sib-contracts/{c.pk}/caps/",
         {"cap_per_household": "1.00", "cap_total": "1.00", "max_return_rate": None},
         content_type="application/json",
     )
-    assert response.status_code == 404
+    assert response.status_code == 403
 
 
 def test_projection_is_reproducible_over_the_api(client, regional, financier, household):

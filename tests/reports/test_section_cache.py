@@ -104,8 +104,14 @@ def _start(data, coordinator, team_lead, **_):
     household = data.tilburg[6]  # registered, never selected
     cohort = Cohort.objects.first()
     # The fixture household has no ZRM: a team lead selects it outside the criteria.
+    # Back-dated steps keep their order (selection before the start).
     household_services.change_status(
-        team_lead, household, "geselecteerd", cohort=cohort, override_reason="Test: vervolg"
+        team_lead,
+        household,
+        "geselecteerd",
+        cohort=cohort,
+        override_reason="Test: vervolg",
+        on=date(2024, 10, 1),
     )
     household_services.change_status(coordinator, household, "actief", on=date(2024, 11, 1))
 

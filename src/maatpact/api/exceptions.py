@@ -27,10 +27,12 @@ def to_drf_validation_error(exc: DjangoValidationError) -> exceptions.Validation
 
 def exception_handler(exc, context):
     record_refused(context.get("request"), exc, context.get("view"))
-    if isinstance(exc, DjangoValidationError):
+    # PermissionDenied first: a Forbidden (common.refusals) is a ValidationError too.
+    if isinstance(exc, DjangoPermissionDenied):
+        messages = getattr(exc, "messages", None)
+        exc = exceptions.PermissionDenied(" ".join(messages) if messages else str(exc) or None)
+    elif isinstance(exc, DjangoValidationError):
         exc = to_drf_validation_error(exc)
-    elif isinstance(exc, DjangoPermissionDenied):
-        exc = exceptions.PermissionDenied(str(exc) or None)
     response = drf_exception_handler(exc, context)
     if response is None:
         return None

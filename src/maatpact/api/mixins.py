@@ -12,9 +12,14 @@ from .exceptions import to_drf_validation_error
 
 
 def run_service(func, *args, **kwargs):
-    """Call a service; its Django ValidationError becomes a 400 with field errors."""
+    """Call a service; its Django ValidationError becomes a 400 with field errors, a
+    refusal (``common.refusals.Forbidden``) a 403."""
+    from maatpact.common.refusals import Forbidden
+
     try:
         return func(*args, **kwargs)
+    except Forbidden:
+        raise
     except DjangoValidationError as exc:
         raise to_drf_validation_error(exc) from exc
 
@@ -71,3 +76,69 @@ class ObjectResponseSchema(AutoSchema):
 
     def _is_list_view(self, serializer=None) -> bool:
         return False
+
+
+# Serializer classes whose output is pseudonymised, for the schema hook below.
+_pseudonymised_serializers: list[type] = []
+
+
+class PseudonymisedSerializer(serializers.ModelSerializer):
+    """Output that is derived from the model's field classification.
+
+    Without full access to the household, every field whose model field (or property)
+    is not classified pseudonymous or aggregate (``common.classification``) is left out
+    of the representation. Subclasses say how they know the answer for an object by
+    overriding :meth:`full_access_to`; the default reads ``context["full_ids"]`` (the
+    ids of the households the caller has full access to, computed once per page) for
+    the object's ``household_id``.
+    """
+
+    #: The attribute of an object that holds its household's id.
+    household_id_attr = "household_id"
+    #: Pseudonymous fields this output withholds all the same (links into the case).
+    also_withheld: tuple[str, ...] = ()
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        cls._withheld = None
+        _pseudonymised_serializers.append(cls)
+
+    def full_access_to(self, instance) -> bool:
+        household_id = getattr(instance, self.household_id_attr, None)
+        return household_id in self.context.get("full_ids", set())
+
+    @classmethod
+    def withheld_names(cls) -> frozenset[str]:
+        """Names of this serializer's fields that a pseudonymised view leaves out."""
+        if cls._withheld is None:
+            from maatpact.common.classification import withheld_fields
+
+            withheld = withheld_fields(cls.Meta.model)
+            names = set(cls.also_withheld)
+            for name, field in cls().get_fields().items():
+                source = name if field.source in (None, "*") else field.source.split(".")[0]
+                if source in withheld:
+                    names.add(name)
+            cls._withheld = frozenset(names)
+        return cls._withheld
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if not self.full_access_to(instance):
+            for name in self.withheld_names():
+                data.pop(name, None)
+        return data
+
+
+def pseudonymised_fields_optional(result, generator, request, public):
+    """drf-spectacular hook: fields a pseudonymised view leaves out are not required."""
+    schemas = result.get("components", {}).get("schemas", {})
+    for cls in _pseudonymised_serializers:
+        schema = schemas.get(cls.__name__.removesuffix("Serializer"))
+        if not schema or "required" not in schema:
+            continue
+        withheld = cls.withheld_names()
+        schema["required"] = [name for name in schema["required"] if name not in withheld]
+        if not schema["required"]:
+            del schema["required"]
+    return result

@@ -14,6 +14,7 @@ from maatpact.accounts.models import User
 from maatpact.audit.services import Action, record
 from maatpact.common import dates
 from maatpact.common.dates import age_on
+from maatpact.common.refusals import Forbidden
 from maatpact.common.validators import validate_case_date_for
 from maatpact.common.versions import ASSESSMENTS, data_changed
 from maatpact.households.models import Household, Member
@@ -61,7 +62,7 @@ def record_assessment(
     member's the individual one; by default the version currently in use.
     """
     if not policies.can_work_on_case(actor, household):
-        raise ValidationError("U mag voor dit huishouden geen meting vastleggen.")
+        raise Forbidden("U mag voor dit huishouden geen meting vastleggen.")
     kind = Instrument.Kind.INDIVIDUEEL if member is not None else Instrument.Kind.HUISHOUDEN
     if instrument is None:
         instrument = current_instrument(kind)

@@ -14,7 +14,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from maatpact.accounts import policies
-from maatpact.api.mixins import MoneyField, run_service
+from maatpact.api.mixins import MoneyField, PseudonymisedSerializer, run_service
 from maatpact.audit.services import Action, record, record_many
 from maatpact.provisions.models import Law
 from maatpact.regions.models import Municipality, Region
@@ -33,10 +33,11 @@ class ScenarioLineSerializer(serializers.Serializer):
     provision = serializers.IntegerField(required=False, allow_null=True)
 
 
-class SpendSerializer(serializers.ModelSerializer):
-    """Numbers and amounts for everyone in scope; case content only with full access."""
+class SpendSerializer(PseudonymisedSerializer):
+    """Numbers and amounts for everyone in scope; case content only with full access
+    (free text per ``budget/classification.py``, and the links into the plan)."""
 
-    PERSONAL = ("purpose", "justification", "goal", "obstacle", "scenario_lines")
+    also_withheld = ("goal", "obstacle")
 
     household = serializers.CharField(source="household.number", read_only=True)
     municipality = serializers.CharField(source="allocation.municipality.cbs_code", read_only=True)
@@ -82,13 +83,6 @@ class SpendSerializer(serializers.ModelSerializer):
             }
             for line in obj.scenario_lines.all()
         ]
-
-    def to_representation(self, instance):
-        data = super().to_representation(instance)
-        if instance.household_id not in self.context.get("full_ids", set()):
-            for name in self.PERSONAL:
-                data.pop(name, None)
-        return data
 
 
 class SpendCreateSerializer(serializers.Serializer):

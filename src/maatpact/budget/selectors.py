@@ -144,7 +144,7 @@ def approval_inbox(user: User) -> QuerySet[Spend]:
         .filter(status=Spend.Status.AANGEVRAAGD)
         .exclude(requested_by=user)
         .order_by("requested_at", "pk")
-        if user.is_authenticated and user.role == "teamleider"
+        if policies.can_decide_spends(user)
         else Spend.objects.none()
     )
 

@@ -15,7 +15,9 @@ from django.views.decorators.http import require_POST
 
 from maatpact.accounts import policies
 from maatpact.audit.services import Action, record
+from maatpact.common.classification import seen
 from maatpact.common.forms import apply_validation_error
+from maatpact.common.refusals import refuse
 from maatpact.regions.models import Municipality
 
 from . import charts, selectors, services
@@ -56,7 +58,7 @@ def new_spend(request: HttpRequest, number: str) -> HttpResponse:
     """The coordinator's spend form: scenarios pre-filled from the provision register."""
     household = policies.get_full_household(request.user, number)
     if not policies.can_request_spend(request.user, household):
-        raise Http404
+        refuse("Alleen de regisseur van dit huishouden vraagt een uitgave aan.")
     goals = list(selectors.household_goals(household))
     obstacles = list(selectors.household_obstacles(household))
     form = SpendForm(request.POST or None, goals=goals, obstacles=obstacles)
@@ -148,7 +150,8 @@ def spend_detail(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "budget/spend_detail.html",
         {
-            "spend": spend,
+            # Free text (the rejection reason too) only with full access.
+            "spend": seen(spend, full=full),
             "full": full,
             "scenarios": selectors.scenarios(spend),
             "entries": spend.entries.order_by("seq"),
@@ -216,7 +219,7 @@ def reverse(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
-    if request.user.role != "teamleider":
+    if not policies.can_decide_spends(request.user):
         raise Http404
     spends = list(selectors.approval_inbox(request.user))
     return render(

@@ -24,3 +24,34 @@ def local_time_zone(app_configs, **kwargs):
             )
         )
     return errors
+
+
+@checks.register(checks.Tags.models)
+def every_field_classified(app_configs, **kwargs):
+    """A household's records are fully classified (``common.classification``): a new
+    column on a model that reaches a household has to be given a category before the
+    project starts, or a pseudonymised view could not tell whether to show it."""
+    from maatpact.common import classification
+    from maatpact.security.personal import household_links
+
+    errors = []
+    for link in household_links():
+        if link.model._meta.auto_created:
+            continue  # many-to-many tables: two foreign keys, nothing to show
+        if not classification.is_classified(link.model):
+            errors.append(
+                checks.Error(
+                    f"{link.model._meta.label} is niet geclassificeerd "
+                    "(voeg het model toe aan classification.py van zijn app).",
+                    id="maatpact.E003",
+                )
+            )
+            continue
+        for name in classification.unclassified_fields(link.model):
+            errors.append(
+                checks.Error(
+                    f"{link.model._meta.label}.{name} is niet geclassificeerd.",
+                    id="maatpact.E004",
+                )
+            )
+    return errors

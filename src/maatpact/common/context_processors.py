@@ -7,7 +7,10 @@ from maatpact.common.registry import nav_items
 def navigation(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"nav": []}
+        from maatpact.accounts.oidc import oidc_enabled
+
+        # The login page offers the identity provider when one is configured.
+        return {"nav": [], "oidc_enabled": oidc_enabled()}
     items = []
     for item in nav_items(getattr(user, "role", None)):
         try:

@@ -28,6 +28,10 @@ class HouseholdPanel:
     context: Callable[..., dict[str, Any] | None]
     # When False the panel is shown on the pseudonymised view as well.
     personal: bool = True
+    # Special-category data (which law pays for which help): shown only to those who
+    # may see it (``policies.has_special_access``), e.g. not to a partner without a
+    # cross-domain record.
+    special: bool = False
 
 
 @dataclass(frozen=True)

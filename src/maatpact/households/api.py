@@ -11,7 +11,7 @@ from rest_framework.response import Response
 
 from maatpact.accounts import policies
 from maatpact.accounts.models import User
-from maatpact.api.mixins import run_service
+from maatpact.api.mixins import PseudonymisedSerializer, run_service
 from maatpact.audit.services import Action, record, record_many
 from maatpact.common.validators import validate_birth_date
 from maatpact.regions.models import Municipality
@@ -27,18 +27,14 @@ class MemberSerializer(serializers.ModelSerializer):
         read_only_fields = ["id"]
 
 
-PERSONAL = ("street", "house_number", "postcode", "city", "members")
+class HouseholdSerializer(PseudonymisedSerializer):
+    """Full representation; without full access only the fields classified pseudonymous
+    (``households/classification.py``) are shown. Only used for output."""
 
-
-class HouseholdSerializer(serializers.ModelSerializer):
-    """Full representation; personal fields are dropped when the user lacks full access."""
-
-    PERSONAL = PERSONAL
+    household_id_attr = "pk"
 
     municipality = serializers.SlugRelatedField(slug_field="cbs_code", read_only=True)
-    # Personal fields are absent from the pseudonymised view, so the schema must not call
-    # them required (found by the API fuzzing). The serializer is only used for output.
-    members = MemberSerializer(many=True, required=False)
+    members = MemberSerializer(many=True, read_only=True)
     full_access = serializers.SerializerMethodField()
 
     class Meta:
@@ -60,18 +56,10 @@ class HouseholdSerializer(serializers.ModelSerializer):
             "city",
             "members",
         ]
-        read_only_fields = [f for f in fields if f not in PERSONAL]
-        extra_kwargs = {f: {"required": False} for f in PERSONAL}
+        read_only_fields = fields
 
     def get_full_access(self, obj: Household) -> bool:
-        return obj.pk in self.context.get("full_ids", set())
-
-    def to_representation(self, instance):
-        data = super().to_representation(instance)
-        if not self.get_full_access(instance):
-            for field in PERSONAL:
-                data.pop(field, None)
-        return data
+        return self.full_access_to(obj)
 
 
 class IntakeMemberSerializer(serializers.Serializer):

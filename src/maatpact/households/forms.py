@@ -112,7 +112,16 @@ class ProcessingBasisForm(forms.ModelForm):
 
     class Meta:
         model = ProcessingBasis
-        fields = ["partner", "kind", "purpose", "basis", "law", "cross_domain", "given_on"]
+        fields = [
+            "partner",
+            "kind",
+            "data_purpose",
+            "purpose",
+            "basis",
+            "law",
+            "cross_domain",
+            "given_on",
+        ]
         widgets = {"given_on": DateInput}
         field_classes = {"given_on": DateField}
 

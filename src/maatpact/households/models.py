@@ -217,6 +217,14 @@ class ProcessingBasis(models.Model):
         VERWERKING = "verwerking", "Verwerking"
         DELEN = "delen", "Delen met partner"
 
+    class Purpose(models.TextChoices):
+        """What the partner may use the data for; ``households.purposes`` maps each
+        purpose to the data categories it may receive (doelbinding)."""
+
+        RESULTAATMETING = "resultaatmeting", "Resultaatmeting (Social Impact Bond)"
+        HUISUITZETTING = "huisuitzetting_voorkomen", "Voorkomen huisuitzetting"
+        ONDERSTEUNING = "regie_ondersteuning", "Regie en ondersteuning"
+
     household = models.ForeignKey(
         Household, on_delete=models.CASCADE, related_name="processing_bases"
     )
@@ -228,6 +236,14 @@ class ProcessingBasis(models.Model):
     )
     kind = models.CharField("soort", max_length=12, choices=Kind.choices, default=Kind.DELEN)
     purpose = models.CharField("doel", max_length=200)
+    # The most restrictive purpose is the default: a record whose purpose nobody chose
+    # shares pseudonymised outcome data only.
+    data_purpose = models.CharField(
+        "doelbinding",
+        max_length=24,
+        choices=Purpose.choices,
+        default=Purpose.RESULTAATMETING,
+    )
     basis = models.CharField("grondslag", max_length=20, choices=Basis.choices)
     law = models.CharField("wet (bij wettelijke taak)", max_length=120, blank=True)
     cross_domain = models.BooleanField("over domeinen heen", default=False)

@@ -204,6 +204,7 @@ def seed(ctx: SeedContext) -> None:
                 partner_id=municipal_org[h.municipality_id],
                 kind="verwerking",
                 purpose="Regie en ondersteuning (Maatpact)",
+                data_purpose=ProcessingBasis.Purpose.ONDERSTEUNING,
                 basis="wettelijke_taak",
                 law="Wmo 2015, art. 2.3.2",
                 given_on=h.registered_on,
@@ -217,6 +218,7 @@ def seed(ctx: SeedContext) -> None:
                     partner_id=orgs["zorgverzekeraar"][0],
                     kind="delen",
                     purpose="Resultaatmeting Social Impact Bond",
+                    data_purpose=ProcessingBasis.Purpose.RESULTAATMETING,
                     basis="toestemming",
                     given_on=h.registered_on,
                     withdrawn_on=min(withdrawn, today) if withdrawn else None,
@@ -229,6 +231,7 @@ def seed(ctx: SeedContext) -> None:
                     partner_id=orgs["woningcorporatie"][0],
                     kind="delen",
                     purpose="Voorkomen huisuitzetting",
+                    data_purpose=ProcessingBasis.Purpose.HUISUITZETTING,
                     basis="toestemming",
                     given_on=h.registered_on,
                 )

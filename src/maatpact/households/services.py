@@ -15,6 +15,7 @@ from maatpact.accounts import policies
 from maatpact.accounts.models import Role, User
 from maatpact.audit.services import Action, record
 from maatpact.common import dates
+from maatpact.common.refusals import Forbidden
 from maatpact.common.versions import HOUSEHOLDS, data_changed
 from maatpact.plans.models import Plan
 from maatpact.regions.models import Municipality
@@ -213,7 +214,7 @@ def change_status(
     """
     household = Household.objects.select_for_update().get(pk=household.pk)
     if not policies.can_change_status(actor, household):
-        raise ValidationError("U mag de status van dit huishouden niet wijzigen.")
+        raise Forbidden("U mag de status van dit huishouden niet wijzigen.")
     if to_status not in Status.values:
         raise ValidationError({"status": "Onbekende status."})
     if to_status not in ALLOWED_TRANSITIONS[household.status]:
@@ -277,7 +278,7 @@ def hand_over(
 ) -> CoordinatorAssignment:
     """Close the current assignment and open the next: never two, never none."""
     if not policies.can_hand_over(actor, household):
-        raise ValidationError("Alleen een teamleider van deze gemeente kan de regie overdragen.")
+        raise Forbidden("Alleen een teamleider van deze gemeente kan de regie overdragen.")
     if not reason.strip():
         raise ValidationError({"reason": "Geef een reden voor de overdracht."})
     if not policies.eligible_coordinators(household).filter(pk=new_coordinator.pk).exists():
@@ -310,7 +311,7 @@ def add_processing_basis(actor: User, household: Household, **fields: Any) -> Pr
     if not policies.full_access_households(actor).filter(
         pk=household.pk
     ).exists() or actor.role not in (Role.REGISSEUR, Role.TEAMLEIDER):
-        raise ValidationError("U mag de grondslagen van dit huishouden niet wijzigen.")
+        raise Forbidden("U mag de grondslagen van dit huishouden niet wijzigen.")
     basis = ProcessingBasis(household=household, **fields)
     if basis.basis == ProcessingBasis.Basis.TOESTEMMING and basis.cross_domain:
         raise ValidationError(
@@ -340,7 +341,7 @@ def withdraw_basis(
     if not policies.full_access_households(actor).filter(
         pk=basis.household_id
     ).exists() or actor.role not in (Role.REGISSEUR, Role.TEAMLEIDER):
-        raise ValidationError("U mag de grondslagen van dit huishouden niet wijzigen.")
+        raise Forbidden("U mag de grondslagen van dit huishouden niet wijzigen.")
     basis = ProcessingBasis.objects.select_for_update().get(pk=basis.pk)
     if basis.withdrawn_on is not None:
         raise ValidationError("Deze grondslag is al ingetrokken.")

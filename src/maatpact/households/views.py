@@ -14,8 +14,10 @@ from django.views.decorators.http import require_POST
 from maatpact.accounts import policies
 from maatpact.accounts.models import Role
 from maatpact.audit.services import Action, record, record_many
+from maatpact.common.classification import seen
 from maatpact.common.confirm import ask_confirmation, confirmed
 from maatpact.common.forms import apply_validation_error
+from maatpact.common.refusals import refuse
 from maatpact.common.registry import panels
 
 from . import selectors, services
@@ -84,8 +86,9 @@ def detail(request: HttpRequest, number: str) -> HttpResponse:
         detail="volledig" if full else "gepseudonimiseerd",
     )
     context = {"household": household, "full": full, "panels": []}
+    special = policies.has_special_access(request.user, household, full=full)
     for panel in panels():
-        if panel.personal and not full:
+        if (panel.personal and not full) or (panel.special and not special):
             continue
         panel_context = panel.context(request, household, full)
         if panel_context is not None:
@@ -101,6 +104,8 @@ def detail(request: HttpRequest, number: str) -> HttpResponse:
         if request.user.role != Role.TEAMLEIDER:
             del status_form.fields["override_reason"]  # only a team lead may override
         context["status_form"] = status_form
+    # The page itself sees only what the classification lets a pseudonymised view show.
+    context["household"] = seen(household, full=full)
     return render(request, "households/detail.html", context)
 
 
@@ -195,7 +200,7 @@ def change_status(request: HttpRequest, number: str) -> HttpResponse:
 def handover(request: HttpRequest, number: str) -> HttpResponse:
     household = policies.get_full_household(request.user, number)
     if not policies.can_hand_over(request.user, household):
-        raise Http404
+        refuse("Alleen een teamleider van deze gemeente kan de regie overdragen.")
     form = HandoverForm(request.POST or None, household=household)
     if request.method == "POST" and form.is_valid():
         try:
@@ -294,7 +299,7 @@ def overview(request: HttpRequest) -> HttpResponse:
 @login_required
 def region(request: HttpRequest) -> HttpResponse:
     """The regional team's pseudonymised list: numbers, municipality, status, cohort."""
-    if request.user.role != Role.PROGRAMMATEAM:
+    if not policies.can_see_region_list(request.user):
         raise Http404
     qs = policies.visible_households(request.user).select_related("municipality", "cohort")
     municipality = request.GET.get("gemeente", "")

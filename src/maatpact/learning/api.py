@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from maatpact.accounts import policies
 from maatpact.api.mixins import run_service
 from maatpact.audit.services import Action, record_many
-from maatpact.households.models import Household
+from maatpact.common.refusals import refuse
 
 from . import selectors, services
 from .models import Lesson, Reflection, ReflectionSession
@@ -37,11 +37,8 @@ class ReflectionSerializer(serializers.ModelSerializer):
 
 
 class ReflectionInSerializer(serializers.Serializer):
-    household = serializers.SlugRelatedField(
-        slug_field="number",
-        queryset=Household.objects.all(),
-        error_messages={"does_not_exist": "Onbekend huishouden."},
-    )
+    # Resolved by policies.get_full_household: unknown and hidden answer the same 404.
+    household = serializers.CharField(max_length=16, help_text="Huishoudnummer")
     what_happened = serializers.CharField()
     what_worked = serializers.CharField()
     next_time = serializers.CharField(required=False, allow_blank=True, default="")
@@ -82,14 +79,14 @@ class ReflectionViewSet(
         body = ReflectionInSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
-        household = policies.get_full_household(request.user, data.pop("household").number)
+        household = policies.get_full_household(request.user, data.pop("household"))
         reflection = run_service(services.write_reflection, request.user, household, **data)
         return Response(ReflectionSerializer(reflection).data, status=status.HTTP_201_CREATED)
 
     def update(self, request, *args, **kwargs):
         reflection = self.get_object()
         if not policies.can_edit_reflection(request.user, reflection):
-            raise Http404
+            refuse("Alleen de schrijver wijzigt een reflectie.")
         body = ReflectionSerializer(reflection, data=request.data, partial=kwargs.get("partial"))
         body.is_valid(raise_exception=True)
         fields = {
@@ -135,17 +132,60 @@ class LessonViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class SessionSerializer(serializers.ModelSerializer):
-    households = serializers.SlugRelatedField(slug_field="number", many=True, read_only=True)
+    """Household numbers only of the households the caller may open; the rest counted."""
+
+    households = serializers.SerializerMethodField()
+    other_households = serializers.SerializerMethodField()
     participants = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     lessons = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
 
     class Meta:
         model = ReflectionSession
-        fields = ["id", "held_on", "title", "participants", "households", "notes", "lessons"]
+        fields = [
+            "id",
+            "held_on",
+            "title",
+            "participants",
+            "households",
+            "other_households",
+            "notes",
+            "lessons",
+        ]
+
+    def _shown(self, obj) -> tuple[list[str], int]:
+        visible = self.context.get("visible_ids", set())
+        households = list(obj.households.all())
+        shown = sorted(h.number for h in households if h.pk in visible)
+        return shown, len(households) - len(shown)
+
+    def get_households(self, obj) -> list[str]:
+        return self._shown(obj)[0]
+
+    def get_other_households(self, obj) -> int:
+        return self._shown(obj)[1]
 
 
 class SessionViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = SessionSerializer
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        context["visible_ids"] = getattr(self, "_visible_ids", set())
+        return context
+
+    def _mark_visible(self, sessions) -> None:
+        ids = [h.pk for s in sessions for h in s.households.all()]
+        self._visible_ids = policies.visible_household_ids(self.request.user, ids)
+
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.get_queryset())
+        self._mark_visible(page)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def retrieve(self, request, *args, **kwargs):
+        session = self.get_object()
+        self._mark_visible([session])
+        return Response(self.get_serializer(session).data)
 
     def get_queryset(self):
         return (

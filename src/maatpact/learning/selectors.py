@@ -20,10 +20,17 @@ def household_reflections(user: User, household, *, full: bool | None = None) ->
 
 
 def get_own_reflection(user: User, pk: int) -> Reflection:
-    """Only the author may open a reflection for editing; anyone else gets 404."""
-    reflection = Reflection.objects.select_related("household").filter(pk=pk, author=user).first()
+    """Only the author may open a reflection for editing: 404 for whoever cannot read it,
+    403 for a reader who is not its author (``common.refusals``)."""
+    from maatpact.common.refusals import refuse
+
+    reflection = (
+        policies.visible_reflections(user).select_related("household").filter(pk=pk).first()
+    )
     if reflection is None:
         raise Http404("Reflectie niet gevonden.")
+    if not policies.can_edit_reflection(user, reflection):
+        refuse("Alleen de schrijver wijzigt een reflectie.")
     return reflection
 
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from maatpact.accounts import policies
 from maatpact.accounts.models import User
 from maatpact.audit.services import Action, record, record_many
+from maatpact.common.refusals import Forbidden
 from maatpact.common.versions import LEARNING, data_changed
 from maatpact.households.models import Household
 
@@ -34,7 +35,7 @@ def write_reflection(
     now: datetime | None = None,
 ) -> Reflection:
     if not policies.can_write_reflection(actor, household):
-        raise ValidationError("Alleen de regisseur van dit huishouden schrijft hier een reflectie.")
+        raise Forbidden("Alleen de regisseur van dit huishouden schrijft hier een reflectie.")
     _require(what_happened=what_happened, what_worked=what_worked)
     reflection = Reflection.objects.create(
         household=household,
@@ -96,7 +97,7 @@ def record_session(
     now: datetime | None = None,
 ) -> ReflectionSession:
     if not policies.can_manage_sessions(actor):
-        raise ValidationError("Alleen het programmateam of een teamleider legt bijeenkomsten vast.")
+        raise Forbidden("Alleen het programmateam of een teamleider legt bijeenkomsten vast.")
     _require(title=title)
     if not participants:
         raise ValidationError({"participants": "Kies wie er bij de bijeenkomst waren."})
@@ -132,7 +133,7 @@ def add_lesson(
     now: datetime | None = None,
 ) -> Lesson:
     if not policies.can_manage_sessions(actor):
-        raise ValidationError("Alleen het programmateam of een teamleider legt lessen vast.")
+        raise Forbidden("Alleen het programmateam of een teamleider legt lessen vast.")
     _require(title=title, body=body)
     if not themes:
         raise ValidationError({"themes": "Kies ten minste één thema."})
@@ -160,7 +161,7 @@ def log_change(
     now: datetime | None = None,
 ) -> ApproachChange:
     if not policies.can_manage_sessions(actor):
-        raise ValidationError("Alleen het programmateam of een teamleider legt wijzigingen vast.")
+        raise Forbidden("Alleen het programmateam of een teamleider legt wijzigingen vast.")
     _require(title=title, description=description)
     if not lessons:
         raise ValidationError({"lessons": "Noem de les(sen) waar deze wijziging uit volgt."})

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from maatpact.accounts import policies
 from maatpact.audit.services import Action, record
 from maatpact.common.forms import apply_validation_error
+from maatpact.common.refusals import refuse
 
 from . import selectors, services
 from .forms import ChangeForm, LessonForm, ReflectionForm, SessionForm
@@ -21,7 +22,7 @@ from .forms import ChangeForm, LessonForm, ReflectionForm, SessionForm
 def reflection_new(request: HttpRequest, number: str) -> HttpResponse:
     household = policies.get_full_household(request.user, number)
     if not policies.can_write_reflection(request.user, household):
-        raise Http404
+        refuse("Alleen de regisseur van dit huishouden schrijft hier een reflectie.")
     form = ReflectionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -110,7 +111,19 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, "De les is vastgelegd.")
                 return redirect("learning:session", pk=pk)
-    return render(request, "learning/session_detail.html", {"session": session, "form": form})
+    households = list(session.households.all())
+    shown = policies.visible_household_ids(request.user, [h.pk for h in households])
+    return render(
+        request,
+        "learning/session_detail.html",
+        {
+            "session": session,
+            "form": form,
+            # Numbers only of the households the user may open; the rest as a count.
+            "shown_households": [h for h in households if h.pk in shown],
+            "other_households": sum(1 for h in households if h.pk not in shown),
+        },
+    )
 
 
 @login_required

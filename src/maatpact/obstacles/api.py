@@ -13,9 +13,14 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from maatpact.accounts import policies
-from maatpact.api.mixins import MoneyField, ObjectResponseSchema, run_service
+from maatpact.api.mixins import (
+    MoneyField,
+    ObjectResponseSchema,
+    PseudonymisedSerializer,
+    run_service,
+)
 from maatpact.audit.services import Action, record, record_many
-from maatpact.households.models import Household
+from maatpact.common.refusals import refuse
 from maatpact.provisions.models import Law
 from maatpact.regions.models import Municipality, Organisation
 
@@ -74,10 +79,10 @@ class BreakthroughSerializer(serializers.ModelSerializer):
         return obj.days_to_breakthrough
 
 
-class ObstacleSerializer(serializers.ModelSerializer):
-    """Case content (description, breakthrough text) only with full access."""
-
-    PERSONAL = ("description", "breakthrough")
+class ObstacleSerializer(PseudonymisedSerializer):
+    """Case content (description, the breakthrough) only with full access: the fields
+    classified free text in ``obstacles/classification.py`` (and the breakthrough as a
+    whole) are left out otherwise."""
 
     household = serializers.SlugRelatedField(slug_field="number", read_only=True, allow_null=True)
     municipality = serializers.SlugRelatedField(
@@ -123,15 +128,11 @@ class ObstacleSerializer(serializers.ModelSerializer):
     def get_age_days(self, obj: Obstacle) -> int:
         return selectors.age_days(obj)
 
-    def get_full_access(self, obj: Obstacle) -> bool:
-        return bool(getattr(obj, "full", False))
+    def full_access_to(self, instance: Obstacle) -> bool:
+        return bool(getattr(instance, "full", False))
 
-    def to_representation(self, instance):
-        data = super().to_representation(instance)
-        if not self.get_full_access(instance):
-            for field in self.PERSONAL:
-                data.pop(field, None)
-        return data
+    def get_full_access(self, obj: Obstacle) -> bool:
+        return self.full_access_to(obj)
 
 
 class ObstacleDetailSerializer(ObstacleSerializer):
@@ -147,12 +148,10 @@ class ObstacleDetailSerializer(ObstacleSerializer):
 
 
 class RaiseSerializer(serializers.Serializer):
-    household = serializers.SlugRelatedField(
-        slug_field="number",
-        queryset=Household.objects.all(),
-        required=False,
-        allow_null=True,
-        error_messages={"does_not_exist": "Onbekend huishouden."},
+    # A number, resolved by policies.get_full_household: unknown and hidden households
+    # answer the same 404, so the answer reveals nothing about existence.
+    household = serializers.CharField(
+        max_length=16, required=False, allow_null=True, allow_blank=True, help_text="Huishoudnummer"
     )
     municipality = serializers.SlugRelatedField(
         slug_field="cbs_code",
@@ -227,7 +226,7 @@ class ObstacleViewSet(
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Obstacle.objects.none()
-        if self.request.user.role not in policies.CASE_WORKERS:
+        if not policies.can_see_obstacle_lists(self.request.user):
             return Obstacle.objects.none()
         params = self.request.query_params
         filters = {
@@ -282,10 +281,9 @@ class ObstacleViewSet(
         body = RaiseSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
-        household = data.pop("household", None)
+        number = data.pop("household", None)
         municipality = data.pop("municipality", None)
-        if household is not None:
-            household = policies.get_full_household(request.user, household.number)
+        household = policies.get_full_household(request.user, number) if number else None
         obstacle = run_service(
             services.raise_obstacle,
             request.user,
@@ -310,7 +308,7 @@ class ObstacleViewSet(
     def breakthrough(self, request, pk=None):
         obstacle = self._obstacle()
         if not obstacle.full:
-            raise Http404
+            refuse("U mag voor dit knelpunt geen doorbraak vastleggen.")
         body = BreakthroughInSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         run_service(services.record_breakthrough, request.user, obstacle, **body.validated_data)
@@ -323,7 +321,7 @@ class ObstacleViewSet(
     def decision(self, request, pk=None):
         obstacle = self._obstacle()
         if not obstacle.full:
-            raise Http404
+            refuse("U mag voor dit knelpunt geen maatwerkbesluit vastleggen.")
         body = DecisionInSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         run_service(services.record_decision, request.user, obstacle, **body.validated_data)
@@ -499,7 +497,7 @@ class ProposalViewSet(
     def status(self, request, pk=None):
         proposal = self.get_object()
         if not policies.can_manage_proposals(request.user):
-            raise Http404
+            refuse("Alleen het programmateam wijzigt de status van een voorstel.")
         body = ProposalStatusSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         run_service(

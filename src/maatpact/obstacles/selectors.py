@@ -287,6 +287,15 @@ def proposal_obstacles(proposal: StructuralProposal) -> list[Obstacle]:
     )
 
 
+def mark_shown_numbers(user: User, obstacles: list[Obstacle]) -> list[Obstacle]:
+    """Set ``shown_number`` on each obstacle: its household's number when the user may
+    open that household, else ``""`` (a proposal gathers cases of every municipality)."""
+    visible = policies.visible_household_ids(user, [o.household_id for o in obstacles])
+    for o in obstacles:
+        o.shown_number = o.household.number if o.household_id in visible else ""
+    return obstacles
+
+
 def visible_proposals(user: User) -> QuerySet[StructuralProposal]:
     if not policies.can_view_proposals(user):
         return StructuralProposal.objects.none()

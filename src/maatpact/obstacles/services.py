@@ -23,6 +23,7 @@ from maatpact.accounts.models import Role, User
 from maatpact.audit.services import Action, record
 from maatpact.common import dates
 from maatpact.common.dates import add_working_days
+from maatpact.common.refusals import Forbidden
 from maatpact.common.versions import OBSTACLES, data_changed
 from maatpact.households.models import Household
 from maatpact.provisions.models import Law
@@ -94,7 +95,7 @@ def raise_obstacle(
     """Register an obstacle; it starts on the first level of the ladder with its deadline."""
     now = now or timezone.now()
     if not policies.can_raise_obstacle(actor, household):
-        raise ValidationError("U mag voor dit huishouden geen knelpunt melden.")
+        raise Forbidden("U mag voor dit huishouden geen knelpunt melden.")
     if household is not None:
         municipality = household.municipality
     elif municipality is None:
@@ -227,7 +228,7 @@ def escalate(
             "hoger escaleren kan niet."
         )
     if not policies.can_escalate(actor, obstacle):
-        raise ValidationError("Alleen wie dit knelpunt op het huidige niveau behandelt, escaleert.")
+        raise Forbidden("Alleen wie dit knelpunt op het huidige niveau behandelt, escaleert.")
     return _move_up(obstacle, actor=actor, now=now, note=note, reference=reference)
 
 
@@ -323,7 +324,7 @@ def record_national_answer(
 ) -> EscalationStep:
     """The answer from outside the system on a referral (national help desk)."""
     if not policies.can_work_on_obstacle(actor, obstacle):
-        raise ValidationError("U mag dit knelpunt niet bijwerken.")
+        raise Forbidden("U mag dit knelpunt niet bijwerken.")
     step = (
         EscalationStep.objects.select_for_update()
         .filter(obstacle=obstacle, level__external=True)
@@ -362,7 +363,7 @@ def record_breakthrough(
     now = now or timezone.now()
     obstacle = Obstacle.objects.select_for_update(of=("self",)).get(pk=obstacle.pk)
     if not policies.can_work_on_obstacle(actor, obstacle):
-        raise ValidationError("U mag voor dit knelpunt geen doorbraak vastleggen.")
+        raise Forbidden("U mag voor dit knelpunt geen doorbraak vastleggen.")
     if Breakthrough.objects.filter(obstacle=obstacle).exists():
         raise ValidationError("Voor dit knelpunt is al een doorbraak vastgelegd.")
     raised_on = dates.local_day(obstacle.raised_at)
@@ -421,7 +422,7 @@ def record_decision(
 ) -> CustomFitDecision:
     """The reversed test, in its order: the legal test only after steps 1 to 3."""
     if not policies.can_work_on_obstacle(actor, obstacle):
-        raise ValidationError("U mag voor dit knelpunt geen maatwerkbesluit vastleggen.")
+        raise Forbidden("U mag voor dit knelpunt geen maatwerkbesluit vastleggen.")
     if CustomFitDecision.objects.filter(obstacle=obstacle).exists():
         raise ValidationError("Voor dit knelpunt is al een maatwerkbesluit vastgelegd.")
     unknown = set(answers) - set(DECISION_FIELDS)
@@ -465,7 +466,7 @@ def create_proposal(
 ) -> StructuralProposal:
     """Bundle recurring obstacles into a proposal; the obstacles are its evidence."""
     if not policies.can_manage_proposals(actor):
-        raise ValidationError("Alleen het programmateam stelt structurele voorstellen op.")
+        raise Forbidden("Alleen het programmateam stelt structurele voorstellen op.")
     errors = {}
     ids = set(obstacle_ids)
     if not ids:
@@ -509,7 +510,7 @@ def change_proposal_status(
     on: date | None = None,
 ) -> StructuralProposal:
     if not policies.can_manage_proposals(actor):
-        raise ValidationError("Alleen het programmateam wijzigt de status van een voorstel.")
+        raise Forbidden("Alleen het programmateam wijzigt de status van een voorstel.")
     proposal = StructuralProposal.objects.select_for_update().get(pk=proposal.pk)
     if to_status not in ProposalStatus.values:
         raise ValidationError({"status": "Onbekende status."})

@@ -13,11 +13,12 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from maatpact.accounts import policies
-from maatpact.accounts.models import Role
 from maatpact.audit.services import Action, record, record_many
 from maatpact.common import dates
+from maatpact.common.classification import seen
 from maatpact.common.confirm import ask_confirmation, confirmed
 from maatpact.common.forms import apply_validation_error
+from maatpact.common.refusals import refuse
 from maatpact.provisions.models import Law
 from maatpact.regions.models import Municipality
 
@@ -62,7 +63,7 @@ def _audit_list(user, rows) -> None:
 
 @login_required
 def obstacle_list(request: HttpRequest) -> HttpResponse:
-    if request.user.role not in (Role.REGISSEUR, Role.TEAMLEIDER, Role.PROGRAMMATEAM):
+    if not policies.can_see_obstacle_lists(request.user):
         raise Http404
     filters = _filters(request)
     page = Paginator(selectors.obstacle_list(request.user, filters=filters), 50).get_page(
@@ -92,7 +93,7 @@ def obstacle_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def escalations(request: HttpRequest) -> HttpResponse:
     """Obstacles waiting for the user's role on the ladder, oldest deadline first."""
-    if request.user.role not in (Role.REGISSEUR, Role.TEAMLEIDER, Role.PROGRAMMATEAM):
+    if not policies.can_see_obstacle_lists(request.user):
         raise Http404
     qs = (
         policies.obstacles_on_my_level(request.user)
@@ -116,7 +117,9 @@ def raise_obstacle(request: HttpRequest) -> HttpResponse:
     number = request.GET.get("huishouden") or request.POST.get("huishouden") or ""
     household = policies.get_full_household(request.user, number) if number else None
     if not policies.can_raise_obstacle(request.user, household):
-        raise Http404
+        if household is None:
+            raise Http404
+        refuse("U mag voor dit huishouden geen knelpunt melden.")
     form = ObstacleForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -153,8 +156,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "obstacle": obstacle,
         "steps": selectors.steps(obstacle),
-        "breakthrough": breakthrough,
-        "decision": getattr(obstacle, "decision", None),
+        "breakthrough": seen(breakthrough, full=obstacle.full),
+        "decision": seen(getattr(obstacle, "decision", None), full=obstacle.full),
         "linked": selectors.linked_spends(obstacle, request.user),
         "age": selectors.age_days(obstacle),
         "today": dates.today(),
@@ -233,7 +236,7 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
 def _workable(request: HttpRequest, pk: int) -> Obstacle:
     obstacle = selectors.get_obstacle(request.user, pk)
     if not obstacle.full or not policies.can_work_on_obstacle(request.user, obstacle):
-        raise Http404
+        refuse("U mag dit knelpunt niet bijwerken.")
     return obstacle
 
 
@@ -381,7 +384,9 @@ def _proposal_page(
             "proposal": proposal,
             "evidence": selectors.proposal_evidence(proposal),
             "by_municipality": by_municipality,
-            "obstacles": selectors.proposal_obstacles(proposal),
+            "obstacles": selectors.mark_shown_numbers(
+                request.user, selectors.proposal_obstacles(proposal)
+            ),
             "can_manage": can_manage,
             "status_form": ProposalStatusForm(),
             "submit_form": submit_form or SubmitToMunicipalityForm(),
@@ -399,7 +404,7 @@ def _proposal_page(
 def proposal_status(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = selectors.get_proposal(request.user, pk)
     if not policies.can_manage_proposals(request.user):
-        raise Http404
+        refuse("Alleen het programmateam wijzigt de status van een voorstel.")
     form = ProposalStatusForm(request.POST)
     if form.is_valid():
         try:

@@ -7,13 +7,19 @@ from decimal import Decimal
 
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import exceptions, mixins, serializers, status, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from maatpact.accounts import policies
-from maatpact.api.mixins import MoneyField, ObjectResponseSchema, run_service
+from maatpact.api.mixins import (
+    MoneyField,
+    ObjectResponseSchema,
+    PseudonymisedSerializer,
+    run_service,
+)
 from maatpact.audit.services import Action, record, record_many
+from maatpact.common.refusals import refuse
 from maatpact.households.models import Cohort
 from maatpact.regions.models import Organisation
 
@@ -84,7 +90,7 @@ class EventViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.Gene
         data = dict(body.validated_data)
         household = policies.get_full_household(request.user, data.pop("household"))
         if not policies.can_record_events(request.user, household):
-            raise Http404
+            refuse("U mag voor dit huishouden geen gebeurtenis vastleggen.")
         event = run_service(services.record_event, request.user, household, **data)
         return Response(EventSerializer(event).data, status=status.HTTP_201_CREATED)
 
@@ -120,7 +126,9 @@ class DefinitionViewSet(
         return Response(DefinitionSerializer(definition).data, status=status.HTTP_201_CREATED)
 
 
-class AchievedSerializer(serializers.ModelSerializer):
+class AchievedSerializer(PseudonymisedSerializer):
+    """Facts of an achieved outcome; the verifier's note only with full access."""
+
     household = serializers.SlugRelatedField(slug_field="number", read_only=True)
     definition = serializers.SlugRelatedField(slug_field="code", read_only=True)
     verified_by = serializers.StringRelatedField()
@@ -158,8 +166,19 @@ class AchievedViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     def get_queryset(self):
         return selectors.outcome_list(self.request.user)
 
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        context["full_ids"] = getattr(self, "_full_ids", set())
+        return context
+
+    def _mark_full(self, outcomes) -> None:
+        self._full_ids = policies.full_access_ids(
+            self.request.user, [o.household_id for o in outcomes]
+        )
+
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        self._mark_full(page)
         record_many(
             request.user,
             Action.VIEW,
@@ -171,6 +190,7 @@ class AchievedViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
 
     def retrieve(self, request, *args, **kwargs):
         outcome = self.get_object()
+        self._mark_full([outcome])
         record(request.user, Action.VIEW, outcome, household_id=outcome.household_id)
         return Response(self.get_serializer(outcome).data)
 
@@ -179,7 +199,7 @@ class AchievedViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     def verify(self, request, pk=None):
         outcome = self.get_object()
         if not policies.can_verify_outcomes(request.user):
-            raise Http404
+            refuse("Alleen het programmateam verifieert resultaten.")
         body = VerifySerializer(data=request.data)
         body.is_valid(raise_exception=True)
         outcome = run_service(
@@ -189,7 +209,8 @@ class AchievedViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
             approve=body.validated_data["approve"],
             note=body.validated_data["note"],
         )
-        return Response(AchievedSerializer(outcome).data)
+        self._mark_full([outcome])
+        return Response(self.get_serializer(outcome).data)
 
 
 # --- SIB contracts ----------------------------------------------------------------
@@ -575,7 +596,7 @@ class ContractViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     def create(self, request):
         """A new contract, as a draft (concept) until a second person signs it."""
         if not policies.can_manage_contracts(request.user):
-            raise exceptions.PermissionDenied
+            refuse("Alleen het programmateam stelt een contract op.")
         body = ContractWriteSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         contract = run_service(authoring.save_contract, request.user, body.validated_data)
@@ -608,7 +629,7 @@ class ContractViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     def _managed(self) -> Contract:
         contract = self.get_object()
         if not policies.can_manage_contracts(self.request.user):
-            raise Http404
+            refuse("Alleen het programmateam wijzigt een contract.")
         return contract
 
     @extend_schema(responses={200: StatementSerializer})

@@ -17,7 +17,9 @@ from django.views.decorators.http import require_POST
 
 from maatpact.accounts import policies
 from maatpact.audit.services import Action, record, record_many
+from maatpact.common.classification import seen
 from maatpact.common.forms import apply_validation_error
+from maatpact.common.refusals import refuse
 
 from . import authoring, export, projection, selectors, services
 from .forms import (
@@ -40,7 +42,7 @@ from .models import AchievedOutcome, Contract, OutcomeDefinition
 def event_create(request: HttpRequest, number: str) -> HttpResponse:
     household = policies.get_full_household(request.user, number)
     if not policies.can_record_events(request.user, household):
-        raise Http404
+        refuse("U mag voor dit huishouden geen gebeurtenis vastleggen.")
     form = EventForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -93,7 +95,7 @@ def outcome_detail(request: HttpRequest, pk: int) -> HttpResponse:
     can_verify = policies.can_verify_outcomes(request.user)
     if request.method == "POST":
         if not can_verify:
-            raise Http404
+            refuse("Alleen het programmateam verifieert resultaten.")
         if form.is_valid():
             try:
                 services.verify_outcome(
@@ -108,11 +110,12 @@ def outcome_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, "Uw oordeel is vastgelegd.")
                 return redirect("outcomes:list")
     record(request.user, Action.VIEW, outcome, household_id=outcome.household_id, detail="bewijs")
+    full = policies.has_full_access(request.user, outcome.household)
     return render(
         request,
         "outcomes/outcome_detail.html",
         {
-            "outcome": outcome,
+            "outcome": seen(outcome, full=full),
             "form": form,
             "can_verify": can_verify and outcome.status == AchievedOutcome.Status.TE_VERIFIEREN,
             "own_evidence": request.user.pk in (outcome.recorded_by_ids or []),
@@ -149,7 +152,7 @@ def definitions(request: HttpRequest) -> HttpResponse:
 @login_required
 def contract_list(request: HttpRequest) -> HttpResponse:
     contracts = list(policies.visible_contracts(request.user).order_by("starts_on"))
-    if not (policies.can_manage_contracts(request.user) or request.user.role == "financier"):
+    if not policies.can_view_contracts(request.user):
         raise Http404
     manage = policies.can_manage_contracts(request.user)
     return render(
@@ -183,7 +186,7 @@ def contract_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _managed_contract(request: HttpRequest, pk: int):
     contract = selectors.get_contract(request.user, pk)
     if not policies.can_manage_contracts(request.user):
-        raise Http404
+        refuse("Alleen het programmateam wijzigt een contract.")
     return contract
 
 
@@ -257,7 +260,7 @@ def contract_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 @login_required
 def contract_new(request: HttpRequest) -> HttpResponse:
     if not policies.can_manage_contracts(request.user):
-        raise Http404
+        refuse("Alleen het programmateam stelt een contract op.")
     return _contract_form(request, None)
 
 

@@ -13,6 +13,7 @@ from maatpact.accounts.models import User
 from maatpact.audit.services import Action as AuditAction
 from maatpact.audit.services import record
 from maatpact.common import dates
+from maatpact.common.refusals import Forbidden
 from maatpact.common.validators import validate_case_date_for
 from maatpact.regions.models import Organisation
 
@@ -25,7 +26,7 @@ Kind = PlanChange.Kind
 
 def _check(actor: User, plan: Plan) -> None:
     if not policies.can_work_on_case(actor, plan.household):
-        raise ValidationError("U mag het plan van dit huishouden niet wijzigen.")
+        raise Forbidden("U mag het plan van dit huishouden niet wijzigen.")
 
 
 def _text(fields: dict[str, Any], name: str) -> None:

@@ -160,7 +160,7 @@ class SystemCostViewSet(viewsets.GenericViewSet):
         responses={200: SystemCostSerializer},
     )
     def retrieve(self, request, number=None):
-        household = policies.get_full_household(request.user, number)
+        household = policies.get_special_household(request.user, number)
         on = dates.today()
         if request.query_params.get("on"):
             field = serializers.DateField()

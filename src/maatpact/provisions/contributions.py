@@ -21,4 +21,6 @@ def _panel(request, household, full):
 
 
 # Order 1: the first panel of the household page.
-register_panel(HouseholdPanel("organisations", 1, "provisions/panels/overview.html", _panel))
+register_panel(
+    HouseholdPanel("organisations", 1, "provisions/panels/overview.html", _panel, special=True)
+)

@@ -264,4 +264,6 @@ def household_provisions(household: Household) -> list[Provision]:
 
 
 def full_access_provisions(user: User) -> QuerySet[Provision]:
-    return Provision.objects.filter(household__in=policies.full_access_households(user))
+    """Provisions tell which law pays for which help (special category): only for the
+    households whose special-category data the user may see."""
+    return Provision.objects.filter(household__in=policies.special_access_households(user))

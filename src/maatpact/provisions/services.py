@@ -13,6 +13,7 @@ from maatpact.accounts import policies
 from maatpact.accounts.models import User
 from maatpact.audit.services import Action, record
 from maatpact.common.money import to_money
+from maatpact.common.refusals import Forbidden
 from maatpact.common.validators import plausible_case_date
 from maatpact.common.versions import PROVISIONS, data_changed
 from maatpact.households.models import Household
@@ -80,7 +81,7 @@ def _validate(provision: Provision) -> None:
 
 def _check(actor: User, household: Household) -> None:
     if not policies.can_work_on_case(actor, household):
-        raise ValidationError("U mag de voorzieningen van dit huishouden niet wijzigen.")
+        raise Forbidden("U mag de voorzieningen van dit huishouden niet wijzigen.")
 
 
 @transaction.atomic

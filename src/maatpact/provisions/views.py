@@ -48,7 +48,7 @@ def cost_context(household, provisions, today) -> dict:
 
 @login_required
 def register(request: HttpRequest, number: str) -> HttpResponse:
-    household = policies.get_full_household(request.user, number)
+    household = policies.get_special_household(request.user, number)
     today = dates.today()
     provisions = selectors.household_provisions(household)
     record(request.user, Action.VIEW, household, household_id=household.pk, detail="voorzieningen")
@@ -68,7 +68,7 @@ def register(request: HttpRequest, number: str) -> HttpResponse:
 @login_required
 @never_cache
 def timeline(request: HttpRequest, number: str) -> HttpResponse:
-    household = policies.get_full_household(request.user, number)
+    household = policies.get_special_household(request.user, number)
     today = dates.today()
     provisions = selectors.household_provisions(household)
     record(

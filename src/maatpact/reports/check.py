@@ -866,7 +866,51 @@ def check_savings(ctx: ReportContext) -> Figures:
     return out
 
 
+def check_selection(ctx: ReportContext) -> Figures:
+    """Screening and selection: per household its last screening in the period (by day,
+    then by when it was written), and selection/start dates in the period."""
+    from maatpact.programme.models import Screening
+
+    in_scope = {h.pk: h for h in households(ctx)}
+    rows = sorted(
+        (
+            (day, created, pk, household_id, result)
+            for pk, household_id, day, created, result in Screening.objects.values_list(
+                "pk", "household_id", "screened_on", "created_at", "result"
+            )
+            if household_id in in_scope and ctx.date_from <= day <= ctx.date_to
+        )
+    )
+    last = {household_id: result for _, _, _, household_id, result in rows}
+    columns = ["Gescreend", "Voldoet", "Afwijking", "Geselecteerd", "Toegelaten"]
+    per: dict[str, list[int]] = {}
+
+    def inside(day: date | None) -> bool:
+        return day is not None and ctx.date_from <= day <= ctx.date_to
+
+    for household_id, result in last.items():
+        cells = per.setdefault(in_scope[household_id].municipality, [0] * 5)
+        cells[0] += 1
+        cells[1] += result == "voldoet"
+        cells[2] += result == "afwijking"
+    for h in in_scope.values():
+        if inside(h.selected_on) or inside(h.started_on):
+            per.setdefault(h.municipality, [0] * 5)
+    for h in in_scope.values():
+        if h.municipality in per:
+            per[h.municipality][3] += inside(h.selected_on)
+            per[h.municipality][4] += inside(h.started_on)
+    totals = [sum(cells[i] for cells in per.values()) for i in range(5)]
+    keys = ["gescreend", "voldoet", "afwijking", "geselecteerd", "toegelaten"]
+    out: Figures = dict(zip(keys, totals, strict=True))
+    for name, cells in [*sorted(per.items()), ("Totaal", totals)]:
+        for column, n in zip(columns, cells, strict=True):
+            out[f"per_gemeente[{name}].{column}"] = n
+    return out
+
+
 CHECKS: dict[str, Callable[[ReportContext], Figures | None]] = {
+    "selection": check_selection,
     "households": check_households,
     "first_help": check_first_help,
     "zrm": check_zrm,

@@ -36,6 +36,13 @@ def is_verified(user) -> bool:
     return bool(getattr(user, "is_verified", lambda: False)())
 
 
+def session_has_idp_mfa(request) -> bool:
+    """The identity provider vouched for a second factor at sign-in (``accounts.oidc``)."""
+    from maatpact.accounts.oidc import session_has_idp_mfa as from_session
+
+    return from_session(request)
+
+
 class TwoFactorMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
@@ -48,6 +55,7 @@ class TwoFactorMiddleware:
             reverse("security:totp_qr"),
             reverse("login"),
             reverse("logout"),
+            "/oidc/",
         )
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
@@ -57,6 +65,7 @@ class TwoFactorMiddleware:
             and user is not None
             and user.is_authenticated
             and not is_verified(user)
+            and not session_has_idp_mfa(request)
             and not request.path.startswith(self._open_paths())
         ):
             if request.path.startswith("/api/"):
@@ -207,3 +216,26 @@ def session_refreshed_at_login(sender, request, user, **kwargs) -> None:
     session = getattr(request, "session", None)
     if session is not None:
         session[SlidingSessionMiddleware.KEY] = int(timezone.now().timestamp())
+
+
+NO_STORE = "no-store, private"
+
+
+class NoStoreMiddleware:
+    """Every response is ``Cache-Control: no-store, private`` unless its view said otherwise.
+
+    Almost every page and API answer of Maatpact holds personal data, so not storing is
+    the default rather than something each view must remember (a shared proxy or the
+    browser's disk cache would otherwise keep a household page). A view that sets its
+    own ``Cache-Control`` keeps it; the only ones that do are aggregate charts, and the
+    test over every route holds them to ``private``.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if not response.has_header("Cache-Control"):
+            response["Cache-Control"] = NO_STORE
+        return response

@@ -15,6 +15,7 @@ from django.views.defaults import server_error as django_server_error
 from django_otp import login as otp_login
 
 from maatpact.accounts import policies
+from maatpact.common.refusals import refuse
 
 from . import inzage, totp
 from .forms import InzageForm, TokenForm
@@ -97,7 +98,7 @@ def subject_access(request: HttpRequest, number: str) -> HttpResponse:
     """Inzage (AVG art. 15): everything stored about one household, with its audit trail."""
     household = policies.get_full_household(request.user, number)
     if not policies.can_request_subject_access(request.user, household):
-        raise Http404
+        refuse("Inzage vraagt de regisseur of de teamleider van dit huishouden aan.")
     form = InzageForm(request.GET or None)
     fmt = form.cleaned_data["format"] if form.is_valid() else "html"
     report = inzage.build_report(household, actor=request.user, channel=f"scherm {fmt}")
