@@ -240,10 +240,17 @@ def _contract_form(request: HttpRequest, contract: Contract | None) -> HttpRespo
 
 
 @login_required
-def contract_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+def contract_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+    return _contract_export(request, pk, "xlsx")
+
+
+@login_required
+def contract_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    return _contract_export(request, pk, "pdf")
+
+
+def _contract_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     """Contract and statement for the financier's accounts, as far as the user may see."""
-    if fmt not in ("pdf", "xlsx"):
-        raise Http404
     contract = selectors.get_contract(request.user, pk)
     st = selectors.statement(request.user, contract)
     record(request.user, Action.EXPORT, contract, detail=f"contract en afrekening {fmt}")
@@ -260,7 +267,7 @@ def contract_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 @login_required
 def contract_new(request: HttpRequest) -> HttpResponse:
     if not policies.can_manage_contracts(request.user):
-        refuse("Alleen het programmateam stelt een contract op.")
+        raise Http404  # not a page of this role (as other "new" pages)
     return _contract_form(request, None)
 
 
