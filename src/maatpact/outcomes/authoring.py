@@ -435,13 +435,59 @@ def _frozen_changes(contract: Contract, data: dict) -> dict[str, list[str]]:
     return errors
 
 
-def _normal(rows: list[dict]) -> list:
-    def norm(value):
-        if isinstance(value, list):
-            return _normal(value)
-        return getattr(value, "pk", value)
+def _current(contract: Contract) -> dict:
+    current = contract_input(contract)
+    current["_lines"] = current["rate_card"]
+    return current
 
-    return sorted(sorted((k, norm(v)) for k, v in row.items()) for row in rows)
+
+def _text(value) -> str:
+    """One comparable text per value: a row's pk, a normalised amount, a date."""
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    if isinstance(value, list):
+        return repr(_normal(value))
+    return str(getattr(value, "pk", value))
+
+
+def _canonical(data: dict) -> tuple:
+    """The contract's content, independent of how it was typed (empty fee = 0, ...)."""
+    defaults = {
+        "payers": {"share_percent": None, "attachment_fee": Decimal(0), "cap": None},
+        "_lines": RATE_DEFAULTS,
+        "investors": {"drawdowns": []},
+        "triggers": {"comparison_rate": None},
+    }
+
+    def rows(key: str) -> list:
+        filled = [{**defaults.get(key, {}), **row} for row in data[key]]
+        for row in filled:
+            if key == "payers" and row["attachment_fee"] is None:
+                row["attachment_fee"] = Decimal(0)
+        return sorted(sorted((k, _text(v)) for k, v in row.items()) for row in filled)
+
+    scalars = tuple(
+        _text(data[f])
+        for f in (
+            "name",
+            "starts_on",
+            "ends_on",
+            "currency",
+            "follow_up_months",
+            *TERM_COLUMNS,
+        )
+    )
+    return (
+        scalars,
+        sorted(c.pk for c in data["cohorts"]),
+        *(rows(k) for k in ("payers", "fee_shares", "_lines", "investors", "triggers", "periods")),
+    )
+
+
+def _normal(rows: list[dict]) -> list:
+    return sorted(sorted((k, _text(v)) for k, v in row.items()) for row in rows)
 
 
 def save_contract(user: User, data: dict, contract: Contract | None = None) -> Contract:
@@ -463,6 +509,8 @@ def save_contract(user: User, data: dict, contract: Contract | None = None) -> C
             errors = {**errors, **_frozen_changes(locked, full)}
         if errors:
             raise ValidationError(errors)
+        if locked is not None and _canonical(full) == _canonical(_current(locked)):
+            return locked  # nothing changed: no rows rewritten, no version, no audit
         if locked is None:
             locked = Contract(status=Contract.Status.CONCEPT)
         if locked.status == Contract.Status.CONCEPT:
