@@ -261,3 +261,22 @@ def test_override_field_only_for_team_leads(client, coordinator, team_lead, hous
     assert "override_reason" not in page
     page = login(client, team_lead).get(f"/huishoudens/{household.number}/").content.decode()
     assert "override_reason" in page
+
+
+def test_api_cohort_with_municipalities(regional):
+    body = {
+        "name": "Tilburg en Goirle",
+        "region": Region.objects.first().code,
+        "phase": 2,
+        "capacity": 10,
+        "starts_on": "2021-02-01",
+        "municipalities": ["GM0855", "GM0785"],
+    }
+    response = api(regional).post("/api/v1/cohorts/", body, format="json")
+    assert response.status_code == 201, response.json()
+    assert sorted(response.json()["municipalities"]) == ["GM0785", "GM0855"]
+    cohort = Cohort.objects.get(name="Tilburg en Goirle")
+    response = api(regional).patch(
+        f"/api/v1/cohorts/{cohort.pk}/", {"municipalities": []}, format="json"
+    )
+    assert response.status_code == 200 and response.json()["municipalities"] == []

@@ -262,3 +262,35 @@ def test_reach_against_plan_by_phase_and_municipality(programme, regional, team_
         for m in selectors.reach_by_municipality(programme)
     }
     assert by_mun == {"Goirle": ([1, 0], 1), "Tilburg": ([2, 2], 4)}
+
+
+def test_a_cohort_open_to_some_municipalities_only(regional, coordinator, goirle_coordinator):
+    tilburg = factories.municipality("Tilburg")
+    cohort = services.save_cohort(
+        regional,
+        region=Region.objects.first(),
+        name="Alleen Tilburg",
+        phase=2,
+        capacity=5,
+        starts_on=date(2021, 1, 1),
+        municipalities=[tilburg],
+    )
+    assert list(cohort.municipalities.all()) == [tilburg]
+    goirle = factories.household(goirle_coordinator, city="Goirle")
+    factories.make_selectable(goirle_coordinator, goirle)
+    with pytest.raises(ValidationError) as exc:
+        household_services.change_status(goirle_coordinator, goirle, "geselecteerd", cohort=cohort)
+    assert "niet open voor deze gemeente" in str(exc.value)
+    mine = factories.household(coordinator)
+    factories.make_selectable(coordinator, mine)
+    household_services.change_status(coordinator, mine, "geselecteerd", cohort=cohort)
+    # Tilburg cannot be dropped while its households are in the cohort.
+    with pytest.raises(ValidationError) as exc:
+        services.save_cohort(
+            regional, cohort=cohort, municipalities=[factories.municipality("Goirle")]
+        )
+    assert "Tilburg" in exc.value.message_dict["municipalities"][0]
+    # Opening it to every municipality (empty) is a change that is audited.
+    services.save_cohort(regional, cohort=cohort, municipalities=[])
+    assert not cohort.municipalities.exists()
+    household_services.change_status(goirle_coordinator, goirle, "geselecteerd", cohort=cohort)

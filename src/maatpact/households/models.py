@@ -32,6 +32,14 @@ class Cohort(models.Model):
     phase = models.PositiveSmallIntegerField("fase", choices=Phase.choices)
     capacity = models.PositiveIntegerField("capaciteit")
     starts_on = models.DateField("start")
+    # Empty: open to every municipality of the region; otherwise only these.
+    municipalities = models.ManyToManyField(
+        "regions.Municipality",
+        verbose_name="gemeenten",
+        blank=True,
+        related_name="cohorts",
+        help_text="Leeg: alle gemeenten van de regio.",
+    )
 
     class Meta:
         verbose_name = "cohort"

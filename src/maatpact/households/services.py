@@ -239,6 +239,11 @@ def change_status(
         if cohort is None:
             raise ValidationError({"cohort": "Kies het cohort waarin het huishouden instroomt."})
         cohort = Cohort.objects.select_for_update().get(pk=cohort.pk)
+        allowed = list(cohort.municipalities.values_list("pk", flat=True))
+        if allowed and household.municipality_id not in allowed:
+            raise ValidationError(
+                {"cohort": f"Cohort '{cohort.name}' is niet open voor deze gemeente."}
+            )
         taken = cohort.households.filter(status__in=[Status.GESELECTEERD, Status.ACTIEF]).count()
         if taken >= cohort.capacity:
             raise ValidationError(

@@ -18,7 +18,7 @@ from maatpact.accounts import policies
 from maatpact.api.mixins import CaseHouseholdField, run_service
 from maatpact.audit.services import Action, record_many
 from maatpact.households.models import Cohort
-from maatpact.regions.models import Region
+from maatpact.regions.models import Municipality, Region
 
 from . import access, intake_import, services
 from .models import Phase, Programme, Screening
@@ -179,10 +179,17 @@ class PhaseViewSet(_ManagedViewSet):
 
 class CohortSerializer(serializers.ModelSerializer):
     region = serializers.SlugRelatedField(slug_field="code", queryset=Region.objects.all())
+    municipalities = serializers.SlugRelatedField(
+        slug_field="cbs_code",
+        queryset=Municipality.objects.all(),
+        many=True,
+        required=False,
+        help_text="CBS-codes; leeg: alle gemeenten van de regio.",
+    )
 
     class Meta:
         model = Cohort
-        fields = ["id", "name", "region", "phase", "capacity", "starts_on"]
+        fields = ["id", "name", "region", "phase", "capacity", "starts_on", "municipalities"]
         validators = []
 
 
@@ -190,7 +197,11 @@ class CohortViewSet(_ManagedViewSet):
     """Cohorts: programme reference data (no household data), managed by the programme team."""
 
     serializer_class = CohortSerializer
-    queryset = Cohort.objects.select_related("region").order_by("starts_on", "name")
+    queryset = (
+        Cohort.objects.select_related("region")
+        .prefetch_related("municipalities")
+        .order_by("starts_on", "name")
+    )
     filterset_fields = ["phase"]
 
     def perform_create(self, serializer):
@@ -323,7 +334,10 @@ class IntakeImportViewSet(viewsets.GenericViewSet):
 
     @extend_schema(
         request={"multipart/form-data": IntakeImportInSerializer},
-        responses={200: IntakeImportReportSerializer, 400: IntakeImportReportSerializer},
+        responses={200: IntakeImportReportSerializer},
+        description="200 with the report when every row is right (a dry run stores "
+        "nothing); 400 with the same report (``ok`` false, ``errors`` per row) when any "
+        "row is wrong, or with field errors when the file itself is unreadable.",
     )
     def create(self, request, *args, **kwargs):
         if not policies.can_register_household(request.user):

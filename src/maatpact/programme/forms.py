@@ -77,8 +77,11 @@ class CohortForm(forms.ModelForm):
 
     class Meta:
         model = Cohort
-        fields = ["name", "region", "phase", "capacity", "starts_on"]
-        widgets = {"starts_on": DateInput()}
+        fields = ["name", "region", "phase", "capacity", "starts_on", "municipalities"]
+        widgets = {
+            "starts_on": DateInput(),
+            "municipalities": forms.CheckboxSelectMultiple,
+        }
         field_classes = {"starts_on": DateField}
 
     def __init__(self, *args, **kwargs):

@@ -187,7 +187,31 @@ def save_cohort(
         if region is None:
             raise ValidationError({"region": "Kies de regio van het cohort."})
         cohort = Cohort(region=region)
+    municipalities = values.pop("municipalities", None)
     changed = [f for f in COHORT_FIELDS if f in values and getattr(cohort, f, None) != values[f]]
+    if municipalities is not None:
+        wanted = {m.pk for m in municipalities}
+        current = set(cohort.municipalities.values_list("pk", flat=True)) if cohort.pk else set()
+        if wanted != current:
+            changed.append("municipalities")
+        outside = [m.name for m in municipalities if m.region_id != cohort.region_id]
+        if outside:
+            errors["municipalities"] = (
+                f"{', '.join(sorted(outside))} hoort niet bij de regio van het cohort."
+            )
+        elif wanted and cohort.pk:
+            selected = (
+                cohort.households.filter(status__in=selectors.ACTIVE_STATUSES)
+                .exclude(municipality_id__in=wanted)
+                .values_list("municipality__name", flat=True)
+                .distinct()
+            )
+            if selected:
+                errors["municipalities"] = (
+                    "Er zitten al huishoudens uit "
+                    + ", ".join(sorted(selected))
+                    + " in dit cohort; die gemeente blijft erbij."
+                )
     for field in COHORT_FIELDS:
         if field in values:
             setattr(cohort, field, values[field])
@@ -219,6 +243,8 @@ def save_cohort(
         return cohort
     cohort.name = name
     cohort.save()
+    if municipalities is not None and "municipalities" in changed:
+        cohort.municipalities.set(municipalities)
     record(
         actor,
         Action.CREATE if creating else Action.UPDATE,

@@ -52,7 +52,9 @@ def overview(request: HttpRequest) -> HttpResponse:
         "programme/overview.html",
         {
             "programmes": programmes,
-            "cohorts": Cohort.objects.select_related("region").order_by("starts_on", "name"),
+            "cohorts": Cohort.objects.select_related("region")
+            .prefetch_related("municipalities")
+            .order_by("starts_on", "name"),
             "can_manage": access.can_manage_programme(request.user),
         },
     )
