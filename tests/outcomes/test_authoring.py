@@ -337,17 +337,29 @@ def _page_post(parties, **head) -> dict:
         ],
         "triggers": [],
         "investors": [
+            {"organisation": parties["fonds_a"].pk, "committed": "5.000,00"},
+            {"organisation": parties["fonds_b"].pk, "committed": "5.000,00"},
+        ],
+        "drawdowns": [
             {
                 "organisation": parties["fonds_a"].pk,
-                "committed": "5.000,00",
-                "drawn_on_1": start.isoformat(),
-                "amount_1": "2.000,00",
+                "drawn_on": start.isoformat(),
+                "amount": "1.000,00",
+            },
+            {
+                "organisation": parties["fonds_a"].pk,
+                "drawn_on": start.isoformat(),
+                "amount": "1.000,00",
+            },
+            {
+                "organisation": parties["fonds_a"].pk,
+                "drawn_on": start.isoformat(),
+                "amount": "500,00",
             },
             {
                 "organisation": parties["fonds_b"].pk,
-                "committed": "5.000,00",
-                "drawn_on_1": start.isoformat(),
-                "amount_1": "3.000,00",
+                "drawn_on": start.isoformat(),
+                "amount": "3.000,00",
             },
         ],
         "periods": [
@@ -377,6 +389,12 @@ def test_the_pages_create_sign_and_show_a_contract_with_two_payers_and_two_inves
     contract = Contract.objects.get(name="SIB via de pagina")
     assert response.status_code == 302
     assert contract.status == "concept" and contract.investments.count() == 2
+    drawn = contract.investments.get(investor=parties["fonds_a"]).drawdowns
+    assert sorted(drawn.values_list("amount", flat=True)) == [
+        Decimal("500.00"),
+        Decimal("1000.00"),
+        Decimal("1000.00"),
+    ]
     assert sorted(contract.rate_card.values_list("price", flat=True)) == [
         Decimal("500.00"),
         Decimal("500.00"),

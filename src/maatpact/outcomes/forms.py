@@ -4,6 +4,7 @@ import json
 from decimal import Decimal
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 from maatpact.common.forms import DateField, MoneyField
 
@@ -250,10 +251,14 @@ class InvestorRowForm(forms.Form):
         label="Investeerder", queryset=_organisations(), required=False
     )
     committed = _money("Toegezegd (euro)")
-    drawn_on_1 = DateField(label="Storting 1 op", required=False)
-    amount_1 = _money("Storting 1 (euro)")
-    drawn_on_2 = DateField(label="Storting 2 op", required=False)
-    amount_2 = _money("Storting 2 (euro)")
+
+
+class DrawdownRowForm(forms.Form):
+    organisation = forms.ModelChoiceField(
+        label="Storting van", queryset=_organisations(), required=False
+    )
+    drawn_on = DateField(label="Op", required=False)
+    amount = _money("Bedrag (euro)")
 
 
 class PeriodRowForm(forms.Form):
@@ -268,6 +273,7 @@ CONTRACT_ROWS = {
     "rate_card": (RateRowForm, "definition", 6),
     "triggers": (TriggerRowForm, "definition", 2),
     "investors": (InvestorRowForm, "organisation", 3),
+    "drawdowns": (DrawdownRowForm, "organisation", 4),
     "periods": (PeriodRowForm, "name", 4),
 }
 
@@ -293,15 +299,10 @@ def rows_from_formsets(sets: dict) -> dict:
             if not row.get(first):
                 continue
             if key == "investors":
-                row["drawdowns"] = [
-                    {"drawn_on": row.pop(f"drawn_on_{n}"), "amount": row.pop(f"amount_{n}")}
-                    for n in (1, 2)
-                    if row.get(f"drawn_on_{n}") and row.get(f"amount_{n}")
-                ]
-                for n in (1, 2):
-                    row.pop(f"drawn_on_{n}", None)
-                    row.pop(f"amount_{n}", None)
                 row.setdefault("committed", None)
+            if key == "drawdowns":
+                row.setdefault("drawn_on", None)
+                row.setdefault("amount", None)
             if key == "rate_card":
                 row.setdefault("price", Decimal("0.00"))
                 row.setdefault("savings_share_percent", Decimal(100))
@@ -311,13 +312,28 @@ def rows_from_formsets(sets: dict) -> dict:
                 row.setdefault("comparison_rate", None)
             rows.append(row)
         out[key] = rows
+    by_investor = {inv["organisation"].pk: inv for inv in out["investors"]}
+    for inv in by_investor.values():
+        inv["drawdowns"] = []
+    for d in out.pop("drawdowns"):
+        investor = by_investor.get(d["organisation"].pk)
+        if investor is None or d["drawn_on"] is None or d["amount"] is None:
+            raise ValidationError(
+                {
+                    "investors": f"Een storting van {d['organisation']} hoort bij geen "
+                    "investeerder van dit contract, of mist datum of bedrag."
+                }
+            )
+        investor["drawdowns"].append({"drawn_on": d["drawn_on"], "amount": d["amount"]})
     return out
 
 
 def initial_rows(data: dict) -> dict:
     """A stored contract as initial rows for the page."""
-    rows = {k: [dict(r) for r in data[k]] for k in CONTRACT_ROWS}
-    for inv in rows["investors"]:
-        for n, d in enumerate(inv.pop("drawdowns", [])[:2], start=1):
-            inv[f"drawn_on_{n}"], inv[f"amount_{n}"] = d["drawn_on"], d["amount"]
+    rows = {k: [dict(r) for r in data.get(k, [])] for k in CONTRACT_ROWS}
+    rows["drawdowns"] = [
+        {"organisation": inv["organisation"], **d}
+        for inv in rows["investors"]
+        for d in inv.pop("drawdowns", [])
+    ]
     return rows

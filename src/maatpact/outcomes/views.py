@@ -206,10 +206,10 @@ def _contract_form(request: HttpRequest, contract: Contract | None) -> HttpRespo
         head = ContractHeadForm(request.POST)
         sets = contract_formsets(request.POST)
         if head.is_valid() and all(fs.is_valid() for fs in sets.values()):
-            data = {**head.cleaned_data, **rows_from_formsets(sets)}
-            if current is not None:
-                data["cohorts"] = current["cohorts"]
             try:
+                data = {**head.cleaned_data, **rows_from_formsets(sets)}
+                if current is not None:
+                    data["cohorts"] = current["cohorts"]
                 saved = authoring.save_contract(request.user, data, contract)
             except ValidationError as exc:
                 _form_errors(request, head, exc)
