@@ -472,3 +472,58 @@ def test_export_holds_only_what_the_reader_may_see(
     )
     login(client, stranger)
     assert client.get(url).status_code == 404
+
+
+def test_drawdowns_are_added_to_a_signed_contract_within_term_commitment_and_paid_periods(
+    client, regional, second_regional, parties
+):
+    pk = _signed(client, regional, second_regional, parties)
+    contract = Contract.objects.get(pk=pk)
+    url = f"{URL}{pk}/drawdowns/"
+    fund_a = parties["fonds_a"].pk  # committed 30,000, drawn 20,000
+    ok = client.post(
+        url,
+        {"investor": fund_a, "drawn_on": timezone.localdate().isoformat(), "amount": "10000.00"},
+        content_type="application/json",
+    )
+    assert ok.status_code == 201, ok.json()
+    drawn = [
+        d["amount"]
+        for i in ok.json()["investors"]
+        if i["organisation"] == fund_a
+        for d in i["drawdowns"]
+    ]
+    assert sorted(drawn) == ["10000.00", "20000.00"]
+    too_much = client.post(
+        url,
+        {"investor": fund_a, "drawn_on": timezone.localdate().isoformat(), "amount": "0.01"},
+        content_type="application/json",
+    )
+    assert too_much.status_code == 400
+    assert "meer dan het toegezegde kapitaal (€ 30.000,00)" in too_much.json()["amount"][0]
+    outside = client.post(
+        url,
+        {
+            "investor": parties["fonds_b"].pk,
+            "drawn_on": (contract.ends_on + timedelta(days=1)).isoformat(),
+            "amount": "1.00",
+        },
+        content_type="application/json",
+    )
+    assert outside.json()["drawn_on"] == ["De stortingsdatum ligt buiten de contractperiode."]
+    # a paid period: no drawdown on or before its last day
+    period = contract.periods.get()
+    period.ends_on = timezone.localdate() - timedelta(days=1)
+    period.save()
+    services.pay_period(second_regional, period)
+    before = client.post(
+        url,
+        {
+            "investor": parties["fonds_b"].pk,
+            "drawn_on": period.ends_on.isoformat(),
+            "amount": "1.00",
+        },
+        content_type="application/json",
+    )
+    assert "is al betaald" in before.json()["drawn_on"][0]
+    assert contract.investments.get(investor=parties["fonds_b"]).drawdowns.count() == 1

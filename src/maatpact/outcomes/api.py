@@ -438,6 +438,10 @@ class DrawdownInSerializer(serializers.Serializer):
     amount = MoneyField()
 
 
+class DrawdownAddSerializer(DrawdownInSerializer):
+    investor = OrganisationField()
+
+
 class InvestorInSerializer(serializers.Serializer):
     organisation = OrganisationField()
     committed = MoneyField()
@@ -618,6 +622,16 @@ class ContractViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     def partial_update(self, request, pk=None):
         """Change part of a contract; the rest stays as it is."""
         return self._change(request, partial=True)
+
+    @extend_schema(request=DrawdownAddSerializer, responses={201: ContractDetailSerializer})
+    @action(detail=True, methods=["post"])
+    def drawdowns(self, request, pk=None):
+        """Record capital an investor paid in (also on a signed contract: it is a fact)."""
+        contract = self._managed()
+        body = DrawdownAddSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        run_service(authoring.add_drawdown, request.user, contract, **body.validated_data)
+        return Response(_contract_detail(request.user, contract), status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses={200: ContractDetailSerializer})
     @action(detail=True, methods=["post"])

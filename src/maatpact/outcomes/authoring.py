@@ -669,3 +669,43 @@ def sign_contract(user: User, contract: Contract) -> Contract:
         record(user, Action.UPDATE, locked, detail="contract getekend")
         record_version(user, locked)
     return locked
+
+
+def add_drawdown(
+    user: User, contract: Contract, *, investor, drawn_on, amount: Decimal
+) -> Drawdown:
+    """Capital an investor paid in: a fact, recorded on a draft or a signed contract.
+
+    Within the contract's term and the investor's commitment, and after the last paid
+    period (a paid period's receipts rest on the capital drawn by then).
+    """
+    if not policies.can_manage_contracts(user):
+        raise PermissionDenied
+    with transaction.atomic():
+        locked = _lock_contract(contract)
+        investment = locked.investments.filter(investor=investor).first()
+        errors: dict[str, list[str]] = defaultdict(list)
+        if investment is None:
+            errors["investor"].append("Deze investeerder hoort niet bij dit contract.")
+        if amount is None or amount <= 0:
+            errors["amount"].append("Een storting moet positief zijn.")
+        if not locked.starts_on <= drawn_on <= locked.ends_on:
+            errors["drawn_on"].append("De stortingsdatum ligt buiten de contractperiode.")
+        last_paid = locked.periods.filter(paid_at__isnull=False).order_by("-ends_on").first()
+        if last_paid is not None and drawn_on <= last_paid.ends_on:
+            errors["drawn_on"].append(
+                f"De periode '{last_paid.name}' is al betaald (t/m "
+                f"{last_paid.ends_on:%d-%m-%Y}); een storting valt erna."
+            )
+        if investment is not None and amount is not None and amount > 0:
+            drawn = investment.drawdowns.aggregate(s=Sum("amount"))["s"] or Decimal(0)
+            if drawn + amount > investment.committed:
+                errors["amount"].append(
+                    f"Met deze storting is {euro(drawn + amount)} gestort, meer dan het "
+                    f"toegezegde kapitaal ({euro(investment.committed)})."
+                )
+        if errors:
+            raise ValidationError(dict(errors))
+        drawdown = Drawdown.objects.create(investment=investment, drawn_on=drawn_on, amount=amount)
+        record(user, Action.CREATE, drawdown, detail="storting investeerder")
+    return drawdown
