@@ -213,6 +213,20 @@ def test_a_cap_below_an_amount_already_paid(client, regional, financier, househo
     ]
     c.refresh_from_db()
     assert c.cap_total is None
+    payer = financier.organisation
+    low = client.patch(
+        f"{URL}{c.pk}/",
+        {"cap_per_household": "500.00", "payers": [{"organisation": payer.pk, "cap": "999.99"}]},
+        content_type="application/json",
+    )
+    assert low.status_code == 400
+    assert low.json()["cap_per_household"] == [
+        "Het plafond per huishouden ligt onder wat al voor één huishouden is betaald (€ 1.000,00)."
+    ]
+    assert low.json()["payers"] == [
+        f"Het plafond van {payer} ligt onder wat die al betaalde (€ 1.000,00)."
+    ]
+    assert c.payers.get().cap is None
     ok = client.patch(f"{URL}{c.pk}/", {"cap_total": "1000.00"}, content_type="application/json")
     assert ok.status_code == 200, ok.json()
 

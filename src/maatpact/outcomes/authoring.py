@@ -38,21 +38,6 @@ from .services import _lock_contract, check_caps, record_version
 
 HUNDRED = Decimal(100)
 
-# What a signed contract may still change; each change is a new version.
-TERMS = (
-    "cap_per_household",
-    "cap_total",
-    "max_return_rate",
-    "payer_caps",
-    "rate_card",
-    "deadweight_paid",
-    "deadweight_of",
-    "deadweight_on_fees",
-    "trigger_percent",
-    "trigger_per_cohort",
-    "final_trigger_percent",
-    "triggers",
-)
 
 DEFAULTS: dict = {
     "currency": "EUR",
