@@ -102,6 +102,10 @@ RULES: dict[str, tuple[str, tuple[int, ...]]] = {
         "API contracts: the regional team and the financier that is a party",
         (404, 404, 404, 404, 200, 200, 404, 404, 200, 200, 404, 404, 403, 403),
     ),
+    "contract_manage": (
+        "Changing a SIB contract: the regional team; the financier that is a party 403",
+        (404, 404, 404, 404, 200, 200, 404, 404, 403, 403, 404, 404, 302, 302),
+    ),
     "redirect": (
         "Redirects to the role's start page or the login",
         (302, 302, 302, 302, 302, 302, 302, 302, 302, 302, 302, 302, 302, 302),
@@ -282,6 +286,11 @@ ROUTE_RULES: dict[str, str] = {
     "outcomes:contract": "contracts",
     "outcomes:contracts": "contracts",
     "outcomes:projection": "contracts",
+    "outcomes:contract_xlsx": "contracts",
+    "outcomes:contract_pdf": "contracts",
+    "outcomes:contract_edit": "contract_manage",
+    "outcomes:contract_new": "regional_only",
+    "outcomes:contract_sign": "post_only",
     "obstacles:ladder": "every_role",
     "security:totp_qr": "every_role",
     "security:totp_setup": "every_role",

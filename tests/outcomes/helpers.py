@@ -59,6 +59,8 @@ def score(household: Household, on: date, value: int, by) -> None:
 
 def contract(*, payer_orgs, investor=None, price=Decimal("1000.00"), **fields) -> Contract:
     today = timezone.localdate()
+    fields.setdefault("status", Contract.Status.GETEKEND)
+    fields.setdefault("signed_at", timezone.now())
     c = Contract.objects.create(
         name=f"SIB test {Contract.objects.count() + 1}",
         starts_on=today - timedelta(days=800),

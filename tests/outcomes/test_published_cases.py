@@ -9,6 +9,7 @@ from decimal import ROUND_DOWN
 from decimal import Decimal as D
 
 import pytest
+from django.utils import timezone
 
 from maatpact.households.models import Household
 from maatpact.outcomes import engine, selectors, services
@@ -86,7 +87,11 @@ def test_uk_troubled_families_phase_1(regional, coordinator):
         for code, rule in rules.items():
             services.save_definition(regional, code=code, name=code, rule=rule)
         contract = Contract.objects.create(
-            name="Troubled Families fase 1", starts_on=date(2012, 4, 1), ends_on=date(2015, 3, 31)
+            status=Contract.Status.GETEKEND,
+            signed_at=timezone.now(),
+            name="Troubled Families fase 1",
+            starts_on=date(2012, 4, 1),
+            ends_on=date(2015, 3, 31),
         )
         government = helpers.org("Department for Communities and Local Government", "overheid")
         payer = ContractPayer.objects.create(
@@ -213,6 +218,8 @@ def _reference_receipts(demand_by_period_end: dict[date, D]) -> dict[date, D]:
 def test_dutch_counterfactual_savings_with_a_capped_return(regional, coordinator):
     with at(date(2023, 1, 2)):
         contract = Contract.objects.create(
+            status=Contract.Status.GETEKEND,
+            signed_at=timezone.now(),
             name="SIB uitstroom bijstand (fictief)",
             starts_on=date(2023, 1, 1),
             ends_on=date(2026, 12, 31),

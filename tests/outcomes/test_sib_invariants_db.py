@@ -42,6 +42,8 @@ def households(coordinator):
 
 def _contract(today):
     c = Contract.objects.create(
+        status=Contract.Status.GETEKEND,
+        signed_at=timezone.now(),
         name="SIB eigenschappen",
         starts_on=today - timedelta(days=1100),
         ends_on=today + timedelta(400),

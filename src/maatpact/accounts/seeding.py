@@ -60,6 +60,8 @@ def seed(ctx: SeedContext) -> None:
         for k in range(1, max(2, math.ceil(shares[m.pk] / HOUSEHOLDS_PER_COORDINATOR)) + 1):
             person(f"regisseur.{slug}.{k}", Role.REGISSEUR, municipality=m, region=region)
     person("programmateam", Role.PROGRAMMATEAM, region=region)
+    # a second person of the regional team: four eyes (signing an outcome contract)
+    person("programmateam.2", Role.PROGRAMMATEAM, region=region)
     person("analist", Role.ANALIST, region=region)
     insurer = (
         Organisation.objects.filter(kind=Organisation.Kind.ZORGVERZEKERAAR).order_by("pk").first()

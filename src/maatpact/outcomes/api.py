@@ -20,8 +20,10 @@ from maatpact.api.mixins import (
 )
 from maatpact.audit.services import Action, record, record_many
 from maatpact.common.refusals import refuse
+from maatpact.households.models import Cohort
+from maatpact.regions.models import Organisation
 
-from . import projection, selectors, services
+from . import authoring, projection, selectors, services
 from .models import (
     AchievedOutcome,
     Contract,
@@ -241,6 +243,10 @@ class StatementLineSerializer(serializers.Serializer):
     demand = MoneyField()
     deadweight = MoneyField()
     paid = MoneyField()
+    rule = serializers.CharField(help_text="De tariefregel die het bedrag opleverde")
+    version = serializers.CharField(help_text="Contractversie van de periode")
+    trigger = serializers.CharField(help_text="Stand van de drempel voor dit resultaat")
+    deadweight_rule = serializers.CharField(help_text="Deadweight die gold: 'p van elke q'")
 
 
 class DeadweightSerializer(serializers.Serializer):
@@ -262,6 +268,10 @@ class StatementPeriodSerializer(serializers.Serializer):
         allow_null=True, help_text="Betaald (definitief, verandert niet meer) op"
     )
     version = serializers.CharField(help_text="Contractversie die voor deze periode gold")
+    waiting_trigger = serializers.IntegerField(help_text="Resultaten die op de drempel wachten")
+    waiting_follow_up = serializers.IntegerField(
+        help_text="Resultaten die wachten tot de nameting voorbij is"
+    )
 
 
 class PayerStatementSerializer(serializers.Serializer):
@@ -363,6 +373,167 @@ class CapsSerializer(serializers.Serializer):
     payers = PayerCapSerializer(many=True, required=False, default=list)
 
 
+# --- Contract authoring ------------------------------------------------------------
+
+
+class OrganisationField(serializers.PrimaryKeyRelatedField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("queryset", Organisation.objects.all())
+        kwargs.setdefault("help_text", "Id van de organisatie")
+        super().__init__(**kwargs)
+
+
+class PayerInSerializer(serializers.Serializer):
+    organisation = OrganisationField()
+    share_percent = serializers.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Aandeel (%) in de gedeelde tariefregels; samen 100 %",
+    )
+    attachment_fee = MoneyField(default=Decimal("0.00"), help_text="Per ingestroomd huishouden")
+    cap = MoneyField(required=False, allow_null=True, default=None)
+
+
+class FeeShareSerializer(serializers.Serializer):
+    contract_year = serializers.IntegerField(min_value=1)
+    share_percent = serializers.DecimalField(max_digits=5, decimal_places=2)
+
+
+class RateInSerializer(serializers.Serializer):
+    definition = serializers.SlugRelatedField(
+        slug_field="code", queryset=OutcomeDefinition.objects.all()
+    )
+    payer = OrganisationField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Leeg: gedeeld over de betalers naar hun aandeel",
+    )
+    method = serializers.ChoiceField(choices=RateCardLine.Method.choices, default="vast")
+    price = MoneyField(default=Decimal("0.00"))
+    benchmark_months = serializers.DecimalField(
+        max_digits=6, decimal_places=2, required=False, allow_null=True, default=None
+    )
+    monthly_cost = MoneyField(required=False, allow_null=True, default=None)
+    savings_share_percent = serializers.DecimalField(
+        max_digits=5, decimal_places=2, default=Decimal("100.00")
+    )
+    benchmark_days = serializers.IntegerField(
+        min_value=0, required=False, allow_null=True, default=None
+    )
+    daily_cost = MoneyField(required=False, allow_null=True, default=None)
+    attachment_year = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Alleen voor huishoudens die in dit contractjaar instroomden",
+    )
+
+
+class DrawdownInSerializer(serializers.Serializer):
+    drawn_on = serializers.DateField()
+    amount = MoneyField()
+
+
+class DrawdownAddSerializer(DrawdownInSerializer):
+    investor = OrganisationField()
+
+
+class InvestorInSerializer(serializers.Serializer):
+    organisation = OrganisationField()
+    committed = MoneyField()
+    drawdowns = DrawdownInSerializer(many=True, default=list)
+
+
+class TriggerSerializer(serializers.Serializer):
+    definition = serializers.SlugRelatedField(
+        slug_field="code", queryset=OutcomeDefinition.objects.all()
+    )
+    comparison_rate = serializers.DecimalField(
+        max_digits=5, decimal_places=4, help_text="Resultaatpercentage vergelijkingsgroep (0-1)"
+    )
+
+
+class PeriodInSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=60)
+    starts_on = serializers.DateField()
+    ends_on = serializers.DateField()
+
+
+class ContractWriteSerializer(serializers.Serializer):
+    """A whole contract; a change (PATCH) names only what changes."""
+
+    name = serializers.CharField(max_length=160)
+    starts_on = serializers.DateField()
+    ends_on = serializers.DateField()
+    currency = serializers.CharField(max_length=3, default="EUR")
+    cohorts = serializers.PrimaryKeyRelatedField(
+        queryset=Cohort.objects.all(), many=True, default=list
+    )
+    follow_up_months = serializers.IntegerField(min_value=0, max_value=120, default=0)
+    payers = PayerInSerializer(many=True)
+    fee_shares = FeeShareSerializer(many=True, default=list)
+    rate_card = RateInSerializer(many=True, default=list)
+    cap_per_household = MoneyField(required=False, allow_null=True, default=None)
+    cap_total = MoneyField(required=False, allow_null=True, default=None)
+    max_return_rate = serializers.DecimalField(
+        max_digits=5, decimal_places=4, required=False, allow_null=True, default=None
+    )
+    investors = InvestorInSerializer(many=True, default=list)
+    deadweight_paid = serializers.IntegerField(default=1, help_text="Betaal voor p ...")
+    deadweight_of = serializers.IntegerField(default=1, help_text="... van elke q")
+    deadweight_on_fees = serializers.BooleanField(default=False)
+    trigger_percent = serializers.DecimalField(
+        max_digits=6, decimal_places=2, required=False, allow_null=True, default=None
+    )
+    trigger_per_cohort = serializers.BooleanField(
+        default=False, help_text="De drempel geldt per cohort (het cohort van het huishouden)"
+    )
+    final_trigger_percent = serializers.DecimalField(
+        max_digits=6,
+        decimal_places=2,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Eindtoets in de laatste periode over alle cohorten samen (%)",
+    )
+    triggers = TriggerSerializer(many=True, default=list)
+    periods = PeriodInSerializer(many=True, default=list)
+
+
+class VersionSerializer(serializers.Serializer):
+    number = serializers.IntegerField()
+    valid_from = serializers.DateField()
+
+
+class ContractDetailSerializer(ContractWriteSerializer):
+    id = serializers.IntegerField(read_only=True)
+    status = serializers.ChoiceField(choices=Contract.Status.choices, read_only=True)
+    signed_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    versions = VersionSerializer(many=True, read_only=True)
+
+
+def _contract_detail(user, contract: Contract) -> dict:
+    """The contract as authored; of the investors only those the user may see."""
+    data = authoring.contract_input(contract)
+    visible = policies.statement_organisations(
+        user,
+        {p["organisation"].pk for p in data["payers"]}
+        | {i["organisation"].pk for i in data["investors"]},
+    )
+    data["investors"] = [i for i in data["investors"] if i["organisation"].pk in visible]
+    data.update(
+        id=contract.pk,
+        status=contract.status,
+        signed_at=contract.signed_at,
+        versions=list(contract.versions.values("number", "valid_from")),
+    )
+    return ContractDetailSerializer(data).data
+
+
 def _statement_data(st: selectors.Statement) -> dict:
     return {
         "contract": st.contract.name,
@@ -379,6 +550,8 @@ def _statement_data(st: selectors.Statement) -> dict:
                         "paid": p["paid"],
                         "paid_at": p["paid_at"],
                         "version": p["version"],
+                        "waiting_trigger": p["waiting_trigger"],
+                        "waiting_follow_up": p["waiting_follow_up"],
                         "deadweight": {
                             "outcomes": p["deadweight"]["outcomes"],
                             "withheld": p["deadweight"]["withheld"],
@@ -411,12 +584,61 @@ def _statement_data(st: selectors.Statement) -> dict:
 
 
 class ContractViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """SIB contracts: the regional team sees all; a financier those of its organisation."""
+    """SIB contracts: the regional team sees all and sets them up; a financier reads
+    those of its organisation (of the investors only itself)."""
 
     serializer_class = ContractSerializer
 
     def get_queryset(self):
         return policies.visible_contracts(self.request.user).order_by("starts_on", "pk")
+
+    @extend_schema(responses={200: ContractDetailSerializer})
+    def retrieve(self, request, pk=None):
+        return Response(_contract_detail(request.user, self.get_object()))
+
+    @extend_schema(request=ContractWriteSerializer, responses={201: ContractDetailSerializer})
+    def create(self, request):
+        """A new contract, as a draft (concept) until a second person signs it."""
+        if not policies.can_manage_contracts(request.user):
+            refuse("Alleen het programmateam stelt een contract op.")
+        body = ContractWriteSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        contract = run_service(authoring.save_contract, request.user, body.validated_data)
+        return Response(_contract_detail(request.user, contract), status=status.HTTP_201_CREATED)
+
+    def _change(self, request, partial: bool):
+        contract = self._managed()
+        body = ContractWriteSerializer(data=request.data, partial=partial)
+        body.is_valid(raise_exception=True)
+        contract = run_service(authoring.save_contract, request.user, body.validated_data, contract)
+        return Response(_contract_detail(request.user, contract))
+
+    @extend_schema(request=ContractWriteSerializer, responses={200: ContractDetailSerializer})
+    def update(self, request, pk=None):
+        """Replace a draft; of a signed contract only the terms change (a new version)."""
+        return self._change(request, partial=False)
+
+    @extend_schema(request=ContractWriteSerializer, responses={200: ContractDetailSerializer})
+    def partial_update(self, request, pk=None):
+        """Change part of a contract; the rest stays as it is."""
+        return self._change(request, partial=True)
+
+    @extend_schema(request=DrawdownAddSerializer, responses={201: ContractDetailSerializer})
+    @action(detail=True, methods=["post"])
+    def drawdowns(self, request, pk=None):
+        """Record capital an investor paid in (also on a signed contract: it is a fact)."""
+        contract = self._managed()
+        body = DrawdownAddSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        run_service(authoring.add_drawdown, request.user, contract, **body.validated_data)
+        return Response(_contract_detail(request.user, contract), status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={200: ContractDetailSerializer})
+    @action(detail=True, methods=["post"])
+    def sign(self, request, pk=None):
+        """Sign a draft: someone else of the programme team than who last changed it."""
+        contract = run_service(authoring.sign_contract, request.user, self._managed())
+        return Response(_contract_detail(request.user, contract))
 
     def _managed(self) -> Contract:
         contract = self.get_object()

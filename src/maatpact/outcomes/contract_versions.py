@@ -23,29 +23,46 @@ def terms_snapshot(contract: Contract) -> dict:
         "max_return_rate": contract.max_return_rate,
         "deadweight_paid": contract.deadweight_paid,
         "deadweight_of": contract.deadweight_of,
+        "deadweight_on_fees": contract.deadweight_on_fees,
         "trigger_percent": contract.trigger_percent,
+        "trigger_per_cohort": contract.trigger_per_cohort,
+        "final_trigger_percent": contract.final_trigger_percent,
         "payer_caps": {
             str(org): _money(cap)
             for org, cap in contract.payers.order_by("organisation_id").values_list(
                 "organisation_id", "cap"
             )
         },
-        "rate_card": [
-            [code, org, method, *map(_money, amounts)]
-            for code, org, method, *amounts in contract.rate_card.order_by(
-                "definition__code", "payer__organisation_id"
-            ).values_list(
-                "definition__code",
-                "payer__organisation_id",
-                "method",
-                "price",
-                "benchmark_months",
-                "monthly_cost",
-                "savings_share_percent",
-                "comparison_rate",
-            )
-        ],
+        "rate_card": [_rate_row(row) for row in _rate_rows(contract)],
     }
+
+
+def _rate_rows(contract: Contract):
+    return contract.rate_card.order_by(
+        "definition__code", "payer__organisation_id", "attachment_year"
+    ).values_list(
+        "definition__code",
+        "payer__organisation_id",
+        "method",
+        "price",
+        "benchmark_months",
+        "monthly_cost",
+        "savings_share_percent",
+        "comparison_rate",
+        "attachment_year",
+        "benchmark_days",
+        "daily_cost",
+    )
+
+
+def _rate_row(row: tuple) -> list:
+    """Eight fields per line; a line for one attachment year or priced per day has three
+    more (year, expected days, daily cost), so versions kept before those existed still
+    compare equal."""
+    code, org, method, *amounts = row[:8]
+    year, days, daily = row[8:]
+    extra = [] if (year, days, daily) == (None, None, None) else [year, days, _money(daily)]
+    return [code, org, method, *map(_money, amounts), *extra]
 
 
 def same_terms(version: ContractVersion, snapshot: dict) -> bool:
@@ -55,10 +72,17 @@ def same_terms(version: ContractVersion, snapshot: dict) -> bool:
     return (
         all(
             norm(getattr(version, f)) == norm(snapshot[f])
-            for f in ("cap_per_household", "cap_total", "max_return_rate", "trigger_percent")
+            for f in (
+                "cap_per_household",
+                "cap_total",
+                "max_return_rate",
+                "trigger_percent",
+                "final_trigger_percent",
+            )
         )
-        and (version.deadweight_paid, version.deadweight_of)
-        == (snapshot["deadweight_paid"], snapshot["deadweight_of"])
+        and (version.deadweight_paid, version.deadweight_of, version.deadweight_on_fees)
+        == (snapshot["deadweight_paid"], snapshot["deadweight_of"], snapshot["deadweight_on_fees"])
+        and version.trigger_per_cohort == snapshot["trigger_per_cohort"]
         and version.payer_caps == snapshot["payer_caps"]
         and version.rate_card == snapshot["rate_card"]
     )

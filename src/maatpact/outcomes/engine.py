@@ -7,16 +7,26 @@ How a statement is computed (the same order an accountant can follow by hand):
    first open payment period that ends on or after that date. A *settled* (paid) period
    is taken as it was paid and never recomputed; an item it did not pay (deferred by the
    trigger, or recorded late) is paid in the first open period after it.
-2. Each payer's value per item: the fixed price, or for counterfactual savings
-   ``max(0, benchmark months - actual months) * monthly cost * share``; an attachment
-   fee times the share of the household's contract year.
+2. Each payer's value per item: the fixed price (of the rate card line for the
+   household's attachment year if there is one, else the general line), or for
+   counterfactual savings ``max(0, benchmark months - actual months) * monthly cost *
+   share`` or, from dates, ``max(0, expected days - actual days) * daily cost * share``;
+   an attachment fee times the share of the household's contract year.
 3. Deadweight ("pay for p of every q"): per payer and outcome definition, in the order
    outcomes are paid, the running total G of their value is payable as ``floor(G*p/q)``
    to the cent; an outcome's payable amount is the increase of that figure and the rest
    is withheld. So exactly (q-p)/q of the value is withheld, whatever the count or mix.
+   With ``deadweight_on_fees`` the attachment fees are one more such running total per
+   payer (definition ``""``), so the rule applies to the whole payment.
 4. Trigger: an outcome is paid only in a period where its cohort's rate (verified
    outcomes / attached households, at the period's end) beats the comparison rate by at
    least the threshold; until then it waits and is paid in the first period that does.
+   With a follow-up period of m months a household counts (in the rate, and for
+   payment) only once m months after its entry have passed by the period's end, so
+   recently attached households do not dilute the rate; its outcomes wait until then.
+   Per cohort (``trigger_per_cohort``) the rate is that of the outcome's own cohort; a
+   final threshold (``final_trigger_percent``) pays, in the contract's last period,
+   every outcome still waiting if the rate over all cohorts together reaches it.
 5. Items are settled one by one in date order, each under what is left of the caps, in
    this order: per household, per contract, the investors' return cap; they scale the
    item's payable total down (payers by largest remainder, see ``split_cents``); then
@@ -29,13 +39,17 @@ How a statement is computed (the same order an accountant can follow by hand):
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_DOWN, Decimal
 
 import numpy as np
+
+from maatpact.common.money import euro
+
+from .rules import add_months
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -117,6 +131,9 @@ class RateLine:
     monthly_cost: Decimal | None = None
     savings_share_percent: Decimal = Decimal(100)
     comparison_rate: Decimal | None = None
+    benchmark_days: int | None = None  # method "dagen"
+    daily_cost: Decimal | None = None
+    attachment_year: int | None = None  # only households attached in this contract year
 
 
 @dataclass(frozen=True)
@@ -139,6 +156,10 @@ class ContractTerms:
     trigger_percent: Decimal | None = None
     fee_shares: tuple[tuple[int, Decimal], ...] = ()  # (contract year, percent)
     drawdowns: tuple[Drawdown, ...] = ()
+    deadweight_on_fees: bool = False
+    follow_up_months: int = 0  # an outcome counts once the household's window has ended
+    trigger_per_cohort: bool = False  # the threshold per cohort, not over all households
+    final_trigger_percent: Decimal | None = None  # pooled test in the last period
 
 
 @dataclass(frozen=True)
@@ -153,6 +174,7 @@ class Period:
 class Attachment:
     household_id: int
     on: date
+    cohort_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -162,6 +184,9 @@ class VerifiedOutcome:
     definition: str
     verified_on: date
     duration_months: Decimal | None = None  # for counterfactual savings
+    duration_days: int | None = None  # for counterfactual savings from days
+    attached_on: date | None = None  # the household's entry, for its attachment year
+    cohort_id: int | None = None
 
 
 @dataclass
@@ -176,6 +201,7 @@ class PaymentLine:
     paid: Decimal
     note: str = ""
     deadweight: Decimal = ZERO  # withheld of the demand for deadweight
+    rule: str = ""  # the rate card rule that produced the demand, in words
 
 
 @dataclass
@@ -186,6 +212,8 @@ class PeriodResult:
     trigger: dict[str, bool] = field(default_factory=dict)
     receipts: dict[int, Decimal] = field(default_factory=dict)  # investor -> received
     deadweight_rule: tuple[int, int] = (1, 1)  # (paid, of) that applied
+    deadweight_fees: bool = False  # the rule applied to attachment fees too
+    waiting_follow_up: int = 0  # verified outcomes whose follow-up window has not ended
 
     @property
     def total(self) -> Decimal:
@@ -257,6 +285,14 @@ def attachment_demands(terms: ContractTerms, entered_on: date) -> dict[int, Deci
 
 
 def outcome_demand(line: RateLine, outcome: VerifiedOutcome) -> tuple[Decimal, str]:
+    if line.method == "dagen":
+        if outcome.duration_days is None or line.benchmark_days is None:
+            return ZERO, "geen duur bekend"
+        days = max(0, line.benchmark_days - outcome.duration_days)
+        amount = cents_down(
+            Decimal(days) * (line.daily_cost or ZERO) * line.savings_share_percent / Decimal(100)
+        )
+        return amount, f"{days} dagen vermeden"
     if line.method != "besparing":
         return line.price, ""
     if outcome.duration_months is None or line.benchmark_months is None:
@@ -268,17 +304,50 @@ def outcome_demand(line: RateLine, outcome: VerifiedOutcome) -> tuple[Decimal, s
     return amount, f"{saved} mnd vermeden"
 
 
+def rule_text(line: RateLine) -> str:
+    """The rate card rule in words, as a statement line names it."""
+    if line.method == "dagen":
+        text = (
+            f"({line.benchmark_days} verwachte − werkelijke dagen) × {euro(line.daily_cost)}"
+            f" per dag × {line.savings_share_percent} %"
+        )
+    elif line.method == "besparing":
+        text = (
+            f"({line.benchmark_months} verwachte − werkelijke mnd) × {euro(line.monthly_cost)}"
+            f" per mnd × {line.savings_share_percent} %"
+        )
+    else:
+        text = f"vaste prijs {euro(line.price)}"
+    if line.attachment_year is not None:
+        text += f", instroomjaar {line.attachment_year}"
+    return text
+
+
+def rate_lines_for(terms: ContractTerms, outcome: VerifiedOutcome) -> dict[int, RateLine]:
+    """Per payer the rate card line for an outcome: the one for the household's
+    attachment year if the payer has it, else the payer's general line."""
+    year = (
+        None if outcome.attached_on is None else contract_year(terms.starts_on, outcome.attached_on)
+    )
+    chosen: dict[int, RateLine] = {}
+    for line in terms.lines:
+        if line.definition != outcome.definition:
+            continue
+        if line.attachment_year is None:
+            chosen.setdefault(line.payer_id, line)
+        elif line.attachment_year == year:
+            chosen[line.payer_id] = line
+    return chosen
+
+
 def outcome_demands(
     terms: ContractTerms, outcome: VerifiedOutcome
 ) -> dict[int, tuple[Decimal, str]]:
     """What each payer's rate card asks for one verified outcome (before deadweight)."""
-    demands: dict[int, tuple[Decimal, str]] = {}
-    for line in terms.lines:
-        if line.definition == outcome.definition:
-            amount, note = outcome_demand(line, outcome)
-            before = demands.get(line.payer_id, (ZERO, ""))[0]
-            demands[line.payer_id] = (before + amount, note)
-    return demands
+    return {
+        payer: outcome_demand(line, outcome)
+        for payer, line in rate_lines_for(terms, outcome).items()
+    }
 
 
 def _growth(rate: float, days: int) -> Decimal:
@@ -332,7 +401,8 @@ class _Ledger:
     attached: set[int] = field(default_factory=set)
     outcomes: set[int] = field(default_factory=set)
 
-    def book(self, line: PaymentLine, rule: tuple[int, int]) -> None:
+    def book(self, line: PaymentLine, rule: tuple[int, int], fees: bool = False) -> None:
+        """``fees``: the deadweight rule applied to attachment fees in this period."""
         self.household[line.household_id] += line.paid
         self.payer[line.payer_id] += line.paid
         self.total += line.paid
@@ -340,6 +410,7 @@ class _Ledger:
             self.attached.add(line.household_id)
         else:
             self.outcomes.add(line.outcome_id)
+        if line.kind != "instroom" or fees:
             key = (line.payer_id, line.definition, *rule)
             self.value[key] += line.demand
             self.withheld[key] += line.deadweight
@@ -387,6 +458,7 @@ def compute_payments(
         for d in defined
     }
     rule = (terms.deadweight_paid, terms.deadweight_of)
+    fees_too = terms.deadweight_on_fees and rule[0] < rule[1]
     ledger = _Ledger()
     fees: dict[int, dict[int, Decimal]] = {}  # contract year -> demands per payer
 
@@ -406,22 +478,26 @@ def compute_payments(
         if period.id in settled:
             result = settled[period.id]
             for line in result.lines:
-                ledger.book(line, result.deadweight_rule)
+                ledger.book(line, result.deadweight_rule, result.deadweight_fees)
             ledger.book_receipts(period.ends_on, result.receipts)
             results.append(result)
             continue
-        result = PeriodResult(period, deadweight_rule=rule)
-        # Trigger status at the period's end, over everything verified so far.
-        verified_by_def: dict[str, int] = defaultdict(int)
-        for o in outcomes[:o_i]:
-            verified_by_def[o.definition] += 1
-        for definition in sorted(defined):
-            result.trigger[definition] = _trigger_met(
-                terms.trigger_percent, comparison.get(definition), verified_by_def[definition], a_i
-            )
-        pending = [o for o in outcomes[:o_i] if o.id not in ledger.outcomes]
-        payable = [o for o in pending if result.trigger.get(o.definition, True)]
+        result = PeriodResult(period, deadweight_rule=rule, deadweight_fees=fees_too)
+        if terms.follow_up_months:
+            matured = [
+                o for o in outcomes[:o_i] if followed_up(terms, o.attached_on, period.ends_on)
+            ]
+            counted = [a for a in attachments[:a_i] if followed_up(terms, a.on, period.ends_on)]
+        else:
+            matured, counted = outcomes[:o_i], attachments[:a_i]
+        pending = [o for o in matured if o.id not in ledger.outcomes]
+        payable, result.trigger, trigger_notes = _trigger_state(
+            terms, comparison, matured, counted, pending, last=period is periods[-1]
+        )
         result.deferred = len(pending) - len(payable)
+        result.waiting_follow_up = sum(
+            1 for o in outcomes[:o_i] if o.id not in ledger.outcomes
+        ) - len(pending)
         items: list[tuple[date, int, int, Attachment | VerifiedOutcome]] = [
             (a.on, 0, a.household_id, a)
             for a in attachments[:a_i]
@@ -435,15 +511,21 @@ def compute_payments(
             if kind == 0:
                 demands = {p: (d, "") for p, d in fee_demands(item.on).items()}
                 household_id, definition, outcome_id = item.household_id, "", None
+                share = fee_share(terms, item.on)
+                rules = dict.fromkeys(demands, f"instroomvergoeding × {share} % (contractjaar)")
                 ledger.attached.add(household_id)
             else:
-                demands = outcome_demands(terms, item)
+                lines_for = rate_lines_for(terms, item)
+                demands = {p: outcome_demand(ln, item) for p, ln in lines_for.items()}
+                rules = {p: rule_text(ln) for p, ln in lines_for.items()}
+                if trigger_notes.get(item.id):
+                    rules = {p: f"{r}; {trigger_notes[item.id]}" for p, r in rules.items()}
                 household_id, definition, outcome_id = item.household_id, item.definition, item.id
                 ledger.outcomes.add(outcome_id)
             if not demands:
                 continue
             withheld = {
-                p: (ledger.deadweight(p, definition, d, rule) if kind == 1 else ZERO)
+                p: (ledger.deadweight(p, definition, d, rule) if kind == 1 or fees_too else ZERO)
                 for p, (d, _) in demands.items()
             }
             owed = {p: d - withheld[p] for p, (d, _) in demands.items()}
@@ -489,8 +571,9 @@ def compute_payments(
                     amount,
                     note,
                     withheld[payer_id],
+                    rules[payer_id],
                 )
-                ledger.book(line, rule)
+                ledger.book(line, rule, fees_too)
                 paid_here += amount
                 result.lines.append(line)
         result.receipts = _investor_receipts(terms, period.ends_on, result.total, room)
@@ -498,6 +581,13 @@ def compute_payments(
         results.append(result)
     unassigned = len(attachments) - a_i + len(outcomes) - o_i
     return PaymentResult(results, unassigned)
+
+
+def followed_up(terms: ContractTerms, attached_on: date | None, on: date) -> bool:
+    """Whether a household's follow-up window (from its entry) has ended by ``on``."""
+    if not terms.follow_up_months or attached_on is None:
+        return True
+    return add_months(attached_on, terms.follow_up_months) <= on
 
 
 def _investor_receipts(
@@ -509,6 +599,56 @@ def _investor_receipts(
     if not drawn:
         return {}
     return split_capped(total, drawn, room or {})
+
+
+def _trigger_state(
+    terms: ContractTerms,
+    comparison: Mapping[str, Decimal | None],
+    matured: Sequence[VerifiedOutcome],
+    counted: Sequence[Attachment],
+    pending: Sequence[VerifiedOutcome],
+    *,
+    last: bool,
+) -> tuple[list[VerifiedOutcome], dict[str, bool], dict[int, str]]:
+    """Which waiting outcomes the thresholds let through at a period's end, the pooled
+    state per outcome, and per paid outcome the threshold that let it through."""
+    per_cohort = terms.trigger_per_cohort
+
+    def group(item) -> int | None:
+        return item.cohort_id if per_cohort else None
+
+    outcomes_in = Counter((o.definition, group(o)) for o in matured)
+    attached_in = Counter(group(a) for a in counted)
+    pooled = Counter(o.definition for o in matured)
+    state = {
+        d: _trigger_met(terms.trigger_percent, comparison.get(d), pooled[d], len(counted))
+        for d in sorted(comparison)
+    }
+    where = " in het cohort" if per_cohort else ""
+    payable: list[VerifiedOutcome] = []
+    notes: dict[int, str] = {}
+    for o in pending:
+        rate = comparison.get(o.definition)
+        if rate is None or (terms.trigger_percent is None and terms.final_trigger_percent is None):
+            payable.append(o)
+        elif terms.trigger_percent is not None and _trigger_met(
+            terms.trigger_percent,
+            rate,
+            outcomes_in[(o.definition, group(o))],
+            attached_in[group(o)],
+        ):
+            payable.append(o)
+            notes[o.id] = f"drempel +{terms.trigger_percent} % t.o.v. vergelijking{where} gehaald"
+        elif (
+            last
+            and terms.final_trigger_percent is not None
+            and _trigger_met(terms.final_trigger_percent, rate, pooled[o.definition], len(counted))
+        ):
+            payable.append(o)
+            notes[o.id] = (
+                f"eindtoets +{terms.final_trigger_percent} % over alle cohorten samen gehaald"
+            )
+    return payable, state, notes
 
 
 def _trigger_met(

@@ -4,6 +4,7 @@ import json
 from decimal import Decimal
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 from maatpact.common.forms import DateField, MoneyField
 
@@ -139,3 +140,200 @@ class ProjectionForm(forms.Form):
         label="Aantal simulaties", min_value=100, max_value=10_000, initial=10_000, required=False
     )
     seed = forms.IntegerField(label="Startwaarde (seed)", min_value=0, initial=2019, required=False)
+
+
+# --- Contract authoring (page) -------------------------------------------------------
+# The page sends the same whole contract as the API; ``authoring.save_contract`` checks
+# it. Rows whose first field is empty are left out, so a form has a few spare rows.
+
+_MAX = Decimal("9999999999.99")
+
+
+def _money(label: str, **kwargs) -> MoneyField:
+    return MoneyField(label=label, max_value=_MAX, required=False, **kwargs)
+
+
+def _percent(label: str, **kwargs) -> forms.DecimalField:
+    return forms.DecimalField(label=label, max_digits=5, decimal_places=2, **kwargs)
+
+
+class ContractHeadForm(forms.Form):
+    name = forms.CharField(label="Naam", max_length=160)
+    starts_on = DateField(label="Start")
+    ends_on = DateField(label="Einde")
+    follow_up_months = forms.IntegerField(
+        label="Nameting na (maanden)",
+        min_value=0,
+        max_value=120,
+        initial=0,
+        help_text="Een huishouden telt pas mee als deze termijn na de start voorbij is.",
+    )
+    deadweight_paid = forms.IntegerField(label="Deadweight: betaal voor", min_value=1, initial=1)
+    deadweight_of = forms.IntegerField(label="… van elke", min_value=1, initial=1)
+    deadweight_on_fees = forms.BooleanField(
+        label="Deadweight ook op de instroomvergoeding", required=False
+    )
+    cap_per_household = _money("Plafond per huishouden (euro)")
+    cap_total = _money("Plafond contract (euro)")
+    max_return_rate = forms.DecimalField(
+        label="Maximaal rendement investeerder (fractie per jaar, bijv. 0,10)",
+        max_digits=5,
+        decimal_places=4,
+        required=False,
+    )
+    trigger_percent = forms.DecimalField(
+        label="Drempel: verbetering t.o.v. vergelijkingsgroep (%)",
+        max_digits=6,
+        decimal_places=2,
+        required=False,
+    )
+    trigger_per_cohort = forms.BooleanField(label="Drempel per cohort", required=False)
+    final_trigger_percent = forms.DecimalField(
+        label="Eindtoets over alle cohorten samen (%)",
+        max_digits=6,
+        decimal_places=2,
+        required=False,
+    )
+
+
+def _organisations():
+    from maatpact.regions.models import Organisation
+
+    return Organisation.objects.order_by("name")
+
+
+class PayerRowForm(forms.Form):
+    organisation = forms.ModelChoiceField(
+        label="Betaler", queryset=_organisations(), required=False
+    )
+    share_percent = _percent("Aandeel (%)", required=False)
+    attachment_fee = _money("Instroomvergoeding (euro)")
+    cap = _money("Plafond betaler (euro)")
+
+
+class FeeShareRowForm(forms.Form):
+    contract_year = forms.IntegerField(label="Contractjaar", min_value=1, required=False)
+    share_percent = _percent("Aandeel instroomvergoeding (%)", required=False)
+
+
+class RateRowForm(forms.Form):
+    definition = forms.ModelChoiceField(
+        label="Resultaat", queryset=OutcomeDefinition.objects.filter(active=True), required=False
+    )
+    payer = forms.ModelChoiceField(
+        label="Betaler (leeg: naar aandeel)", queryset=_organisations(), required=False
+    )
+    method = forms.ChoiceField(label="Methode", choices=RateCardLine.Method.choices)
+    price = _money("Prijs (euro)")
+    attachment_year = forms.IntegerField(label="Instroomjaar", min_value=1, required=False)
+    benchmark_days = forms.IntegerField(label="Verwachte dagen", min_value=0, required=False)
+    daily_cost = _money("Kosten per dag (euro)")
+    benchmark_months = forms.DecimalField(
+        label="Verwachte maanden", max_digits=6, decimal_places=2, required=False
+    )
+    monthly_cost = _money("Kosten per maand (euro)")
+    savings_share_percent = _percent("Aandeel besparing (%)", required=False)
+
+
+class TriggerRowForm(forms.Form):
+    definition = forms.ModelChoiceField(
+        label="Drempel op resultaat",
+        queryset=OutcomeDefinition.objects.filter(active=True),
+        required=False,
+    )
+    comparison_rate = forms.DecimalField(
+        label="Vergelijkingsgroep (0-1)", max_digits=5, decimal_places=4, required=False
+    )
+
+
+class InvestorRowForm(forms.Form):
+    organisation = forms.ModelChoiceField(
+        label="Investeerder", queryset=_organisations(), required=False
+    )
+    committed = _money("Toegezegd (euro)")
+
+
+class DrawdownRowForm(forms.Form):
+    organisation = forms.ModelChoiceField(
+        label="Storting van", queryset=_organisations(), required=False
+    )
+    drawn_on = DateField(label="Op", required=False)
+    amount = _money("Bedrag (euro)")
+
+
+class PeriodRowForm(forms.Form):
+    name = forms.CharField(label="Periode", max_length=60, required=False)
+    starts_on = DateField(label="Van", required=False)
+    ends_on = DateField(label="Tot en met", required=False)
+
+
+CONTRACT_ROWS = {
+    "payers": (PayerRowForm, "organisation", 3),
+    "fee_shares": (FeeShareRowForm, "contract_year", 3),
+    "rate_card": (RateRowForm, "definition", 6),
+    "triggers": (TriggerRowForm, "definition", 2),
+    "investors": (InvestorRowForm, "organisation", 3),
+    "drawdowns": (DrawdownRowForm, "organisation", 4),
+    "periods": (PeriodRowForm, "name", 4),
+}
+
+
+def contract_formsets(data=None, initial: dict | None = None) -> dict:
+    """One formset per part of the contract, with spare rows."""
+    initial = initial or {}
+    sets = {}
+    for key, (form, _, extra) in CONTRACT_ROWS.items():
+        rows = initial.get(key, [])
+        factory = forms.formset_factory(form, extra=extra)
+        sets[key] = factory(data, initial=rows or None, prefix=key)
+    return sets
+
+
+def rows_from_formsets(sets: dict) -> dict:
+    """The filled rows as ``authoring.save_contract`` takes them."""
+    out = {}
+    for key, (_, first, _) in CONTRACT_ROWS.items():
+        rows = []
+        for f in sets[key].forms:
+            row = {k: v for k, v in f.cleaned_data.items() if v not in (None, "")}
+            if not row.get(first):
+                continue
+            if key == "investors":
+                row.setdefault("committed", None)
+            if key == "drawdowns":
+                row.setdefault("drawn_on", None)
+                row.setdefault("amount", None)
+            if key == "rate_card":
+                row.setdefault("price", Decimal("0.00"))
+                row.setdefault("savings_share_percent", Decimal(100))
+            if key == "fee_shares":
+                row.setdefault("share_percent", Decimal(0))
+            if key == "triggers":
+                row.setdefault("comparison_rate", None)
+            rows.append(row)
+        out[key] = rows
+    by_investor = {inv["organisation"].pk: inv for inv in out["investors"]}
+    for inv in by_investor.values():
+        inv["drawdowns"] = []
+    for d in out.pop("drawdowns"):
+        investor = by_investor.get(d["organisation"].pk)
+        if investor is None or d["drawn_on"] is None or d["amount"] is None:
+            raise ValidationError(
+                {
+                    "investors": f"Een storting van {d['organisation']} hoort bij geen "
+                    "investeerder van dit contract, of mist datum of bedrag."
+                }
+            )
+        investor["drawdowns"].append({"drawn_on": d["drawn_on"], "amount": d["amount"]})
+    return out
+
+
+def initial_rows(data: dict) -> dict:
+    """A stored contract as initial rows for the page."""
+    rows = {k: [dict(r) for r in data.get(k, [])] for k in CONTRACT_ROWS}
+    rows["drawdowns"] = [
+        {"organisation": inv["organisation"], **d}
+        for inv in rows["investors"]
+        for d in inv.pop("drawdowns", [])
+    ]
+    return rows

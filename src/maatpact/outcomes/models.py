@@ -127,11 +127,35 @@ class AchievedOutcome(models.Model):
 
 
 class Contract(models.Model):
-    """A SIB: investors pre-finance, payers pay for verified outcomes under caps."""
+    """A SIB: investors pre-finance, payers pay for verified outcomes under caps.
+
+    A draft (``concept``) until a second person of the programme team signs it; only a
+    signed contract has periods paid, and its later changes are new dated versions.
+    """
+
+    class Status(models.TextChoices):
+        CONCEPT = "concept", "Concept"
+        GETEKEND = "getekend", "Getekend"
 
     name = models.CharField("naam", max_length=160, unique=True)
     starts_on = models.DateField("start")
     ends_on = models.DateField("einde")
+    currency = models.CharField("valuta", max_length=3, default="EUR")
+    status = models.CharField(
+        "status", max_length=10, choices=Status.choices, default=Status.CONCEPT
+    )
+    # Who last changed the draft: the signer must be someone else (four eyes).
+    drafted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    signed_at = models.DateTimeField("getekend op", null=True, blank=True)
+    # Months after a household's entry before its outcomes count (measurement period).
+    follow_up_months = models.PositiveSmallIntegerField("nameting na (maanden)", default=0)
+    # "Pay for p of every q" also on attachment fees, not only on outcome payments.
+    deadweight_on_fees = models.BooleanField("deadweight ook op instroomvergoeding", default=False)
     cohorts = models.ManyToManyField(
         "households.Cohort", blank=True, verbose_name="cohorten", related_name="contracts"
     )
@@ -157,6 +181,10 @@ class Contract(models.Model):
         null=True,
         blank=True,
     )
+    trigger_per_cohort = models.BooleanField("drempel per cohort", default=False)
+    final_trigger_percent = models.DecimalField(
+        "eindtoets over alle cohorten (%)", max_digits=6, decimal_places=2, null=True, blank=True
+    )
 
     class Meta:
         verbose_name = "SIB-contract"
@@ -176,6 +204,11 @@ class Contract(models.Model):
                 & (Q(max_return_rate__isnull=True) | Q(max_return_rate__gte=0)),
                 name="contract_caps_not_negative",
             ),
+            models.CheckConstraint(
+                condition=Q(status="concept", signed_at__isnull=True)
+                | Q(status="getekend", signed_at__isnull=False),
+                name="contract_signed_has_when",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -193,6 +226,10 @@ class ContractPayer(models.Model):
     # Paid per household attached, times the share of its contract year (FeeYearShare).
     attachment_fee = models.DecimalField(
         "instroomvergoeding per huishouden", max_digits=12, decimal_places=2, default=Decimal(0)
+    )
+    # Share of the shared rate card lines this payer pays (authoring splits them by it).
+    share_percent = models.DecimalField(
+        "aandeel (%)", max_digits=5, decimal_places=2, null=True, blank=True
     )
 
     class Meta:
@@ -235,6 +272,7 @@ class RateCardLine(models.Model):
     class Method(models.TextChoices):
         VAST = "vast", "Vaste prijs per resultaat"
         BESPARING = "besparing", "Vermeden kosten (benchmarkduur min werkelijke duur)"
+        DAGEN = "dagen", "Vermeden kosten per dag (verwachte min werkelijke dagen)"
 
     contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="rate_card")
     definition = models.ForeignKey(
@@ -256,6 +294,12 @@ class RateCardLine(models.Model):
     savings_share_percent = models.DecimalField(
         "aandeel besparing (%)", max_digits=5, decimal_places=2, default=Decimal(100)
     )
+    benchmark_days = models.PositiveIntegerField("verwachte duur (dagen)", null=True, blank=True)
+    daily_cost = models.DecimalField(
+        "kosten per dag", max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    # Only for households attached in this contract year (none: every year without its own).
+    attachment_year = models.PositiveSmallIntegerField("instroomjaar", null=True, blank=True)
     # Outcome rate in the comparison group, for the trigger threshold.
     comparison_rate = models.DecimalField(
         "resultaatpercentage vergelijkingsgroep",
@@ -271,7 +315,18 @@ class RateCardLine(models.Model):
         ordering = ["contract", "definition__code", "payer"]
         constraints = [
             models.UniqueConstraint(
-                fields=["contract", "definition", "payer"], name="rate_line_once"
+                fields=["contract", "definition", "payer"],
+                condition=Q(attachment_year__isnull=True),
+                name="rate_line_once",
+            ),
+            models.UniqueConstraint(
+                fields=["contract", "definition", "payer", "attachment_year"],
+                condition=Q(attachment_year__isnull=False),
+                name="rate_line_once_per_year",
+            ),
+            models.CheckConstraint(
+                condition=~Q(method="dagen") | (Q(benchmark_days__gte=0) & Q(daily_cost__gte=0)),
+                name="rate_days_complete",
             ),
             models.CheckConstraint(condition=Q(price__gte=0), name="rate_price_not_negative"),
             models.CheckConstraint(
@@ -340,8 +395,13 @@ class ContractVersion(models.Model):
     )
     deadweight_paid = models.PositiveSmallIntegerField("betaal voor", default=1)
     deadweight_of = models.PositiveSmallIntegerField("van elke", default=1)
+    deadweight_on_fees = models.BooleanField("deadweight ook op instroom", default=False)
     trigger_percent = models.DecimalField(
         "drempel (%)", max_digits=6, decimal_places=2, null=True, blank=True
+    )
+    trigger_per_cohort = models.BooleanField("drempel per cohort", default=False)
+    final_trigger_percent = models.DecimalField(
+        "eindtoets (%)", max_digits=6, decimal_places=2, null=True, blank=True
     )
     # organisation id (str) -> payer cap as a string, or null
     payer_caps = models.JSONField("plafonds per betaler", default=dict)
@@ -389,6 +449,8 @@ class PaymentPeriod(models.Model):
     deferred = models.PositiveIntegerField(default=0)
     deadweight_paid = models.PositiveSmallIntegerField(default=1)
     deadweight_of = models.PositiveSmallIntegerField(default=1)
+    deadweight_fees = models.BooleanField(default=False)
+    waiting_follow_up = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = "betaalperiode"
@@ -455,6 +517,7 @@ class PaidLine(_AppendOnly):
     deadweight = models.DecimalField(max_digits=14, decimal_places=2)
     paid = models.DecimalField(max_digits=14, decimal_places=2)
     note = models.CharField(max_length=80, blank=True)
+    rule = models.CharField(max_length=200, blank=True)  # the rate card rule, in words
 
     class Meta:
         ordering = ["period", "pk"]

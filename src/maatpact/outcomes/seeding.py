@@ -10,6 +10,8 @@ from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
+from django.utils import timezone
+
 from maatpact.accounts.models import Role, User
 from maatpact.common import dates
 from maatpact.common.seeding import SeedContext, chunks
@@ -83,6 +85,8 @@ def _contract(ctx: SeedContext) -> Contract | None:
     name = "SIB Maatpact Hart van Brabant (fictief)"
     Contract.objects.filter(name=name).delete()  # a re-seed replaces the fictional contract
     contract = Contract.objects.create(
+        status=Contract.Status.GETEKEND,
+        signed_at=timezone.now(),
         name=name,
         starts_on=first_day,
         ends_on=add_months(first_day, 60),

@@ -108,9 +108,16 @@ def contract_terms(contract: Contract) -> engine.ContractTerms:
                 monthly_cost=ln.monthly_cost,
                 savings_share_percent=ln.savings_share_percent,
                 comparison_rate=ln.comparison_rate,
+                benchmark_days=ln.benchmark_days,
+                daily_cost=ln.daily_cost,
+                attachment_year=ln.attachment_year,
             )
             for ln in lines
         ),
+        deadweight_on_fees=contract.deadweight_on_fees,
+        follow_up_months=contract.follow_up_months,
+        trigger_per_cohort=contract.trigger_per_cohort,
+        final_trigger_percent=contract.final_trigger_percent,
         cap_per_household=contract.cap_per_household,
         cap_total=contract.cap_total,
         max_return_rate=contract.max_return_rate,
@@ -148,7 +155,9 @@ class PeriodSummary:
     deadweight_outcomes: int = 0
     deadweight_amount: Decimal = Decimal("0.00")
     deadweight_rule: tuple[int, int] = (1, 1)
-    deferred: int = 0
+    deferred: int = 0  # verified outcomes waiting for the trigger
+    deadweight_fees: bool = False
+    waiting_follow_up: int = 0  # verified outcomes waiting for the follow-up window
 
 
 def summarise_payments(result: engine.PaymentResult) -> list[PeriodSummary]:
@@ -165,14 +174,18 @@ def summarise_payments(result: engine.PaymentResult) -> list[PeriodSummary]:
         payers = {}
         for payer_id, lines in per_payer.items():
             by_def: dict[str, dict] = defaultdict(
-                lambda: {"count": 0, "demand": Decimal(0), "paid": Decimal(0)}
+                lambda: {"count": 0, "demand": Decimal(0), "paid": Decimal(0), "rules": set()}
             )
             for ln in lines:
                 row = by_def[ln.definition or "instroomvergoeding"]
                 row["count"] += 1
+                if ln.rule:
+                    row["rules"].add(ln.rule)
                 row["demand"] += ln.demand
                 row["deadweight"] = row.get("deadweight", Decimal(0)) + ln.deadweight
                 row["paid"] += ln.paid
+            for row in by_def.values():
+                row["rule"] = " | ".join(sorted(row.pop("rules")))
             payers[payer_id] = PayerPeriod(
                 by_definition=dict(sorted(by_def.items())),
                 demand=sum((ln.demand for ln in lines), Decimal(0)),
@@ -192,6 +205,8 @@ def summarise_payments(result: engine.PaymentResult) -> list[PeriodSummary]:
                 deadweight_amount=pr.deadweight_amount,
                 deadweight_rule=pr.deadweight_rule,
                 deferred=pr.deferred,
+                deadweight_fees=pr.deadweight_fees,
+                waiting_follow_up=pr.waiting_follow_up,
             )
         )
     return summaries
@@ -273,6 +288,8 @@ def settled_results(contract: Contract) -> dict[int, engine.PeriodResult]:
             engine.Period(p.pk, p.name, p.starts_on, p.ends_on),
             deferred=p.deferred,
             deadweight_rule=(p.deadweight_paid, p.deadweight_of),
+            deadweight_fees=p.deadweight_fees,
+            waiting_follow_up=p.waiting_follow_up,
         )
         for p in contract.periods.filter(paid_at__isnull=False)
     }
@@ -292,6 +309,7 @@ def settled_results(contract: Contract) -> dict[int, engine.PeriodResult]:
             "paid",
             "note",
             "deadweight",
+            "rule",
         )
         .iterator(chunk_size=5000)
     ):
@@ -316,19 +334,27 @@ def _items(
     terms: engine.ContractTerms, households: QuerySet[Household]
 ) -> tuple[list[engine.Attachment], list[engine.VerifiedOutcome]]:
     attachments = [
-        engine.Attachment(pk, started)
-        for pk, started in households.values_list("pk", "started_on").iterator(chunk_size=5000)
+        engine.Attachment(pk, started, cohort)
+        for pk, started, cohort in households.values_list("pk", "started_on", "cohort_id").iterator(
+            chunk_size=5000
+        )
     ]
     codes = {ln.definition for ln in terms.lines}
+    entered = {a.household_id: a for a in attachments}
     outcomes = []
-    for pk, hid, code, at, duration in (
+    for pk, hid, code, at, duration, days in (
         AchievedOutcome.objects.filter(
             status=AchievedOutcome.Status.GEVERIFIEERD,
             household__in=households,
             definition__code__in=codes,
         )
         .values_list(
-            "pk", "household_id", "definition__code", "verified_at", "evidence__duur_maanden"
+            "pk",
+            "household_id",
+            "definition__code",
+            "verified_at",
+            "evidence__duur_maanden",
+            "evidence__duur_dagen",
         )
         .iterator(chunk_size=5000)
     ):
@@ -339,6 +365,9 @@ def _items(
                 code,
                 dates.local_day(at),
                 Decimal(str(duration)) if duration not in (None, "") else None,
+                int(days) if days not in (None, "") else None,
+                entered[hid].on if hid in entered else None,
+                entered[hid].cohort_id if hid in entered else None,
             )
         )
     return attachments, outcomes
@@ -366,6 +395,23 @@ def deadweight_reason(paid: int, of: int) -> str:
     )
 
 
+def _explained(by_definition: dict, ps: PeriodSummary, state: dict) -> dict:
+    """Each statement line with what produced it: rule, version, trigger, deadweight."""
+    paid, of = ps.deadweight_rule
+    applies = f"{paid} van elke {of}" if paid < of else "geen"
+    return {
+        code: {
+            **row,
+            "version": state.get("version", ""),
+            "trigger": "drempel gehaald" if "drempel" in row.get("rule", "") else "geen drempel",
+            "deadweight_rule": applies
+            if code != "instroomvergoeding" or ps.deadweight_fees
+            else "geen",
+        }
+        for code, row in by_definition.items()
+    }
+
+
 def _fill_statement(st: Statement, investments: list) -> Statement:
     """The per-payer and per-investor rows of a statement, for its visible organisations."""
     terms, organisations, visible = st.terms, st.organisations, st.visible
@@ -383,7 +429,9 @@ def _fill_statement(st: Statement, investments: list) -> Statement:
                     "running": ps.period.ends_on >= today,
                     "paid_at": state.get("paid_at"),
                     "version": state.get("version", ""),
-                    "lines": part.by_definition if part else {},
+                    "lines": _explained(part.by_definition, ps, state) if part else {},
+                    "waiting_trigger": ps.deferred,
+                    "waiting_follow_up": ps.waiting_follow_up,
                     "demand": part.demand if part else Decimal(0),
                     "paid": part.paid if part else Decimal(0),
                     "deadweight": {
@@ -446,15 +494,24 @@ def projection_input(
     starts = list(hh.values_list("started_on", flat=True))
     payer_cents: dict[str, list[int]] = defaultdict(list)
     comparison: dict[str, float | None] = {}
-    for ln in terms.lines:
-        # Counterfactual savings: half the benchmark duration assumed avoided.
-        assumed = engine.VerifiedOutcome(
-            0, 0, ln.definition, today, (ln.benchmark_months or Decimal(0)) / 2
-        )
-        amount, _ = engine.outcome_demand(ln, assumed)
-        payer_cents[ln.definition].append(int(amount / engine.CENT))
-        if ln.comparison_rate is not None:
-            comparison[ln.definition] = float(ln.comparison_rate)
+    for code in sorted({ln.definition for ln in terms.lines}):
+        # Each payer's line for a household attached today (its attachment year).
+        probe = engine.VerifiedOutcome(0, 0, code, today, attached_on=today)
+        for _, ln in sorted(engine.rate_lines_for(terms, probe).items()):
+            # Counterfactual savings: half the benchmark duration assumed avoided.
+            assumed = engine.VerifiedOutcome(
+                0,
+                0,
+                code,
+                today,
+                (ln.benchmark_months or Decimal(0)) / 2,
+                (ln.benchmark_days or 0) // 2,
+                today,
+            )
+            amount, _ = engine.outcome_demand(ln, assumed)
+            payer_cents[code].append(int(amount / engine.CENT))
+            if ln.comparison_rate is not None:
+                comparison[code] = float(ln.comparison_rate)
     fee_by_year: dict[int, int] = {}
 
     def fee_cents(on: date) -> int:

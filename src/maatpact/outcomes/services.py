@@ -328,12 +328,14 @@ def _lock_contract(contract: Contract) -> Contract:
     return Contract.objects.select_for_update().get(pk=contract.pk)
 
 
-def record_version(user: User | None, contract: Contract) -> ContractVersion:
+def record_version(user: User | None, contract: Contract) -> ContractVersion | None:
     """The version for the contract's current terms: the latest if they did not change,
-    else a new one valid from today (the first one from the contract's start).
+    else a new one valid from today (the first one, at signing, from the contract's start).
 
-    Call under the contract's row lock.
+    A draft has no versions: its terms are not agreed yet. Call under the row lock.
     """
+    if contract.status != Contract.Status.GETEKEND:
+        return None
     snapshot = terms_snapshot(contract)
     latest = contract.versions.order_by("-number").first()
     if latest is not None and same_terms(latest, snapshot):
@@ -366,6 +368,10 @@ def pay_period(user: User, period: PaymentPeriod) -> PaymentPeriod:
             raise ValidationError(
                 f"De periode '{locked.name}' is al betaald; een betaalde periode verandert niet."
             )
+        if contract.status != Contract.Status.GETEKEND:
+            raise ValidationError(
+                "Het contract is nog een concept: betalen kan pas als het is getekend."
+            )
         if locked.ends_on >= dates.today():
             raise ValidationError(
                 f"De periode '{locked.name}' loopt nog tot en met {locked.ends_on:%d-%m-%Y}; "
@@ -395,6 +401,7 @@ def pay_period(user: User, period: PaymentPeriod) -> PaymentPeriod:
                     deadweight=ln.deadweight,
                     paid=ln.paid,
                     note=ln.note[:80],
+                    rule=ln.rule[:200],
                 )
                 for ln in result.lines
             ],
@@ -409,6 +416,8 @@ def pay_period(user: User, period: PaymentPeriod) -> PaymentPeriod:
         locked.paid_at, locked.paid_by, locked.version = timezone.now(), user, version
         locked.deferred = result.deferred
         locked.deadweight_paid, locked.deadweight_of = result.deadweight_rule
+        locked.deadweight_fees = result.deadweight_fees
+        locked.waiting_follow_up = result.waiting_follow_up
         locked.save(
             update_fields=[
                 "paid_at",
@@ -417,6 +426,8 @@ def pay_period(user: User, period: PaymentPeriod) -> PaymentPeriod:
                 "deferred",
                 "deadweight_paid",
                 "deadweight_of",
+                "deadweight_fees",
+                "waiting_follow_up",
             ]
         )
         record(user, Action.UPDATE, locked, detail=f"betaald ({result.total} euro)")

@@ -21,17 +21,21 @@ from maatpact.common.classification import seen
 from maatpact.common.forms import apply_validation_error
 from maatpact.common.refusals import refuse
 
-from . import projection, selectors, services
+from . import authoring, export, projection, selectors, services
 from .forms import (
     CapsForm,
+    ContractHeadForm,
     DefinitionForm,
     EventForm,
     PeriodForm,
     ProjectionForm,
     RateLineForm,
     VerifyForm,
+    contract_formsets,
+    initial_rows,
+    rows_from_formsets,
 )
-from .models import AchievedOutcome, OutcomeDefinition
+from .models import AchievedOutcome, Contract, OutcomeDefinition
 
 
 @login_required
@@ -150,7 +154,10 @@ def contract_list(request: HttpRequest) -> HttpResponse:
     contracts = list(policies.visible_contracts(request.user).order_by("starts_on"))
     if not policies.can_view_contracts(request.user):
         raise Http404
-    return render(request, "outcomes/contract_list.html", {"contracts": contracts})
+    manage = policies.can_manage_contracts(request.user)
+    return render(
+        request, "outcomes/contract_list.html", {"contracts": contracts, "manage": manage}
+    )
 
 
 @login_required
@@ -190,6 +197,97 @@ def _form_errors(request: HttpRequest, form, exc: ValidationError | None = None)
         label = form.fields[field].label if field in form.fields else ""
         for error in errors:
             messages.error(request, f"{label}: {error}" if label else error)
+
+
+def _contract_form(request: HttpRequest, contract: Contract | None) -> HttpResponse:
+    """Create or change a contract on one page; the service checks the whole."""
+    current = None if contract is None else authoring.contract_input(contract)
+    if request.method == "POST":
+        head = ContractHeadForm(request.POST)
+        sets = contract_formsets(request.POST)
+        if head.is_valid() and all(fs.is_valid() for fs in sets.values()):
+            try:
+                data = {**head.cleaned_data, **rows_from_formsets(sets)}
+                if current is not None:
+                    data["cohorts"] = current["cohorts"]
+                saved = authoring.save_contract(request.user, data, contract)
+            except ValidationError as exc:
+                _form_errors(request, head, exc)
+            else:
+                messages.success(
+                    request,
+                    "Het contract is opgeslagen als concept; een tweede persoon van het "
+                    "programmateam tekent het."
+                    if saved.status == Contract.Status.CONCEPT
+                    else "De nieuwe voorwaarden gelden als nieuwe contractversie.",
+                )
+                return redirect("outcomes:contract", pk=saved.pk)
+        else:
+            _form_errors(request, head)
+            for key, fs in sets.items():
+                for n, errors in enumerate(fs.errors, start=1):
+                    for field, messages_ in errors.items():
+                        for message in messages_:
+                            messages.error(request, f"{key} regel {n}, {field}: {message}")
+    else:
+        head = ContractHeadForm(initial=current)
+        sets = contract_formsets(initial=initial_rows(current) if current else None)
+    return render(
+        request,
+        "outcomes/contract_form.html",
+        {"contract": contract, "head": head, "sets": sets},
+    )
+
+
+@login_required
+def contract_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+    return _contract_export(request, pk, "xlsx")
+
+
+@login_required
+def contract_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    return _contract_export(request, pk, "pdf")
+
+
+def _contract_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """Contract and statement for the financier's accounts, as far as the user may see."""
+    contract = selectors.get_contract(request.user, pk)
+    st = selectors.statement(request.user, contract)
+    record(request.user, Action.EXPORT, contract, detail=f"contract en afrekening {fmt}")
+    if fmt == "pdf":
+        body, kind = export.statement_pdf(contract, st), "application/pdf"
+    else:
+        body = export.statement_xlsx(contract, st)
+        kind = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    response = HttpResponse(body, content_type=kind)
+    response["Content-Disposition"] = f'attachment; filename="contract-{contract.pk}.{fmt}"'
+    return response
+
+
+@login_required
+def contract_new(request: HttpRequest) -> HttpResponse:
+    if not policies.can_manage_contracts(request.user):
+        raise Http404  # not a page of this role (as other "new" pages)
+    return _contract_form(request, None)
+
+
+@login_required
+def contract_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _contract_form(request, _managed_contract(request, pk))
+
+
+@login_required
+@require_POST
+def contract_sign(request: HttpRequest, pk: int) -> HttpResponse:
+    contract = _managed_contract(request, pk)
+    try:
+        authoring.sign_contract(request.user, contract)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, "Het contract is getekend; versie 1 staat vast.")
+    return redirect("outcomes:contract", pk=pk)
 
 
 @login_required
