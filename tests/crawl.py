@@ -65,6 +65,22 @@ def all_routes() -> list[Route]:
     return found
 
 
+def _partner(regional, insurer):
+    """The insurer as a partner with its contact person and purpose (edit_partner)."""
+    from maatpact.programme import partners
+
+    return partners.save_partner(
+        regional,
+        partner=insurer,
+        name=insurer.name,
+        kind=insurer.kind,
+        purposes=["regie_ondersteuning"],
+        contact_name="C. Contact (fictief)",
+        contact_email="contact@verzekeraar.example",
+        contact_phone="013 000 0000",
+    )
+
+
 def case_urls(route: Route, case: dict) -> list[str]:
     """The URLs of a route for this case, or none if it needs an argument we cannot fill."""
     if route.name in SKIPPED_ROUTES or route.path.endswith(SKIPPED_SUFFIXES):
@@ -229,7 +245,7 @@ def fill_case() -> dict:
     spend = _budget(coordinator, regional, goal, obstacle)
     phase, cohort = _programme(regional)
     objects = (goal, action, provision, reflection, contract, event, obstacle, achieved)
-    objects += (basis, spend, phase, cohort)
+    objects += (basis, spend, phase, cohort, _partner(regional, insurer))
     return {
         "users": [coordinator, team_lead, regional],
         "number": household.number,

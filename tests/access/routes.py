@@ -37,6 +37,7 @@ PAGE_PK = {
 PAGE_SHARED = {
     "budget:fund_confirm": "fund",
     "budget:fund_top_up": "fund",
+    "programme:partner_edit": "partner",
     "outcomes:contract": "contract",
     "outcomes:period_add": "contract",
     "outcomes:rate_add": "contract",

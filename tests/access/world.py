@@ -32,6 +32,7 @@ from maatpact.outcomes.models import AchievedOutcome, EventType, OutcomeDefiniti
 from maatpact.plans import services as plan_services
 from maatpact.provisions import services as provision_services
 from maatpact.provisions.models import Law
+from maatpact.regions.models import Organisation
 from maatpact.security.personal import household_links
 from tests import factories
 from tests.budget import helpers as budget_helpers
@@ -215,5 +216,7 @@ def build_world() -> World:
             "proposal": proposal.pk,
             "session": session.pk,
             "fund": Fund.objects.order_by("pk").values_list("pk", flat=True).first(),
+            # PostgreSQL keeps its sequences across tests: the first partner, not pk 1.
+            "partner": Organisation.objects.order_by("pk").values_list("pk", flat=True).first(),
         },
     )
