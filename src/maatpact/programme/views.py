@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from maatpact.accounts import policies
@@ -160,7 +161,10 @@ def phase_document(request: HttpRequest, pk: int) -> HttpResponse:
     _require_view(request)
     phase = get_object_or_404(Phase, pk=pk, document__isnull=False)
     response = HttpResponse(bytes(phase.document), content_type=phase.document_type)
-    response["Content-Disposition"] = f'attachment; filename="{phase.document_name}"'
+    # The name was typed by a person: let Django quote and encode it for the header.
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=phase.document_name
+    )
     response["X-Content-Type-Options"] = "nosniff"
     return response
 
