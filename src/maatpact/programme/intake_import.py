@@ -34,6 +34,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from maatpact.accounts import policies
 from maatpact.accounts.models import User
 from maatpact.assessments import services as assessment_services
+from maatpact.common.money import parse_dutch_amount
 from maatpact.households import services as household_services
 from maatpact.households.models import Cohort
 from maatpact.provisions import services as provision_services
@@ -158,10 +159,11 @@ def _amount(value: Any) -> Decimal:
             return Decimal(repr(value)).quantize(Decimal("0.01"))
         except InvalidOperation as exc:
             raise ValidationError({"bedrag": "Geen geldig bedrag."}) from exc
-    text = _text(value).replace("€", "").replace(" ", "")
-    if "," in text:
-        text = text.replace(".", "").replace(",", ".")
-    return provision_services.parse_amount(text)
+    try:
+        amount = parse_dutch_amount(_text(value))
+    except ValueError as exc:
+        raise ValidationError({"amount": str(exc)}) from exc
+    return provision_services.parse_amount(amount)
 
 
 def _messages(exc: ValidationError) -> list[str]:
